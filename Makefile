@@ -1,0 +1,53 @@
+# Two commands set everything up (see README.md):
+#   make lab    create .venv if missing, install the course, open JupyterLab on notebooks/
+#   make test   create or update .venv with the test extras and run the whole suite
+# Each install step is remembered in a stamp file that depends on pyproject.toml, so a
+# second call installs nothing unless the dependencies changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMPS := $(VENV)/.stamps
+
+.PHONY: lab test lint bench fixtures clean help
+
+help:
+	@echo "make lab     open the course in JupyterLab (sets up .venv on first use)"
+	@echo "make test    run the whole test suite (lint + pytest)"
+	@echo "make bench   run the benchmarks against torch.optim and print a table"
+	@echo "make fixtures  re-record the PyTorch reference trajectories"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMPS)/base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@mkdir -p $(STAMPS) && touch $@ $(STAMPS)/base
+
+$(STAMPS)/bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@mkdir -p $(STAMPS) && touch $@ $(STAMPS)/test $(STAMPS)/base
+
+lab: $(STAMPS)/base
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMPS)/test
+	$(BIN)/ruff check .
+
+test: $(STAMPS)/test lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMPS)/bench
+	$(BIN)/python -m tests.benchmarks.bench_optim
+
+fixtures: $(STAMPS)/bench
+	$(BIN)/python scripts/record_torch_fixtures.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
