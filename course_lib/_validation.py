@@ -18,7 +18,7 @@ Params = dict[str, np.ndarray]
 """Model parameters (or gradients, or optimizer buffers): name -> float64 array."""
 
 LearningRate = float | Callable[[int], float]
-"""A constant learning rate, or a schedule ``step -> lr`` (see :mod:`course_lib.schedules`)."""
+"""A constant learning rate, or a schedule ``step -> lr`` (:mod:`course_lib.schedules`)."""
 
 
 class CourseLibError(ValueError):
@@ -28,7 +28,8 @@ class CourseLibError(ValueError):
 def check_real(name: str, value: object) -> float:
     """Return ``value`` as a float, or raise if it is not a finite real number."""
     if isinstance(value, bool) or not isinstance(value, Real | np.floating | np.integer):
-        raise CourseLibError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+        kind = type(value).__name__
+        raise CourseLibError(f"{name} must be a real number, got {value!r} ({kind})")
     value = float(value)
     if not math.isfinite(value):
         raise CourseLibError(f"{name} must be finite, got {value}")

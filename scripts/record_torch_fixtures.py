@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.torch_oracle import (  # noqa: E402
+from tests.torch_oracle import (
     CASES,
     FIXTURE,
     N_STEPS,

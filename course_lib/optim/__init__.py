@@ -8,7 +8,7 @@
 """
 
 from course_lib.optim.adam import BIAS_CORRECTIONS, Adam, Adamax, AdamState, AdamW, NAdam
-from course_lib.optim.adaptive import AdaGrad, Adadelta, RMSProp, RMSPropNesterov
+from course_lib.optim.adaptive import Adadelta, AdaGrad, RMSProp, RMSPropNesterov
 from course_lib.optim.base import Optimizer, State, Trajectory, run
 from course_lib.optim.clipping import Clipped, clip_by_global_norm, clip_by_value, global_norm
 from course_lib.optim.momentum import MOMENTUM_FORMS, NESTEROV_FORMS, SGD, Momentum, Nesterov

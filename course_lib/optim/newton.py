@@ -46,7 +46,9 @@ def _newton_direction(h: np.ndarray, g: np.ndarray, alpha: float) -> np.ndarray:
     n = g.size
     h = np.asarray(h, dtype=np.float64)
     if h.shape != (n, n):
-        raise CourseLibError(f"the Hessian must be a {n}x{n} matrix for these params, got shape {h.shape}")
+        raise CourseLibError(
+            f"the Hessian must be a {n}x{n} matrix for these params, got shape {h.shape}"
+        )
     if not np.isfinite(h).all():
         raise CourseLibError("the Hessian contains NaN or inf")
     try:
@@ -81,7 +83,9 @@ class Newton(Optimizer):
 
     def __post_init__(self) -> None:
         if not callable(self.hessian):
-            raise CourseLibError(f"hessian must be a function params -> matrix, got {self.hessian!r}")
+            raise CourseLibError(
+                f"hessian must be a function params -> matrix, got {self.hessian!r}"
+            )
         check_learning_rate(self.lr)
 
     @property

@@ -10,7 +10,7 @@ GradFn = Callable[[Params], Params]
 
 
 def l2_regularized(grad_fn: GradFn, weight_decay: float, exclude: tuple[str, ...] = ()) -> GradFn:
-    r"""The gradient of :math:`L(w) + \tfrac{\lambda}{2}\lVert w\rVert^2`: ``grad_fn`` plus :math:`\lambda w`.
+    r"""The gradient of :math:`L(w) + \tfrac{\lambda}{2}\lVert w\rVert^2`, i.e. ``grad_fn`` + λw.
 
     Seed 003 "Weight Decay" (:math:`\partial\tilde L/\partial W = \partial L/\partial W +
     \lambda W`). Parameters named in ``exclude`` (biases, say) are not penalized.
