@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -35,6 +36,7 @@ from course_lib._validation import (
     check_unit_interval,
     learning_rate_at,
 )
+from course_lib.optim._blocked import elementwise
 from course_lib.optim.base import Optimizer, State, zeros_like
 
 BIAS_CORRECTIONS = ("moments", "step_size", "none")
@@ -46,21 +48,29 @@ class AdamState(State):
     s: Params | None = None
 
 
-def _adam_direction(
-    m: np.ndarray, s: np.ndarray, factor: float, eps: float, inside: bool
-) -> np.ndarray:
-    r"""Return :math:`-\text{factor}\cdot m/(\sqrt{s}+\epsilon)` (or :math:`\sqrt{s+\epsilon}`)."""
+def _adam_kernel(
+    g, m, s, w, m_out, s_out, w_out, *, b1, b2, factor, eps, inside, keep
+) -> None:
+    r"""One Adam step on a block, written into ``m_out``, ``s_out`` and ``w_out``:
+    :math:`m' = m + (1-\beta_1)(g-m)`, :math:`s' = s + (1-\beta_2)(g^2-s)`,
+    :math:`w' = \text{keep}\cdot w - \text{factor}\cdot m'/(\sqrt{s'}+\epsilon)`.
+    """
+    np.subtract(g, m, out=m_out)
+    m_out *= 1.0 - b1
+    m_out += m
+    np.multiply(g, g, out=s_out)
+    s_out -= s
+    s_out *= 1.0 - b2
+    s_out += s
     if inside:
-        denom = s + eps
-        np.sqrt(denom, out=denom)
+        np.add(s_out, eps, out=w_out)
+        np.sqrt(w_out, out=w_out)
     else:
-        denom = np.sqrt(s)
-        denom += eps
-    # One buffer serves as denominator, quotient and step: the update stays pure while
-    # allocating a single array here (see `make bench`).
-    np.divide(m, denom, out=denom)
-    denom *= -factor
-    return denom
+        np.sqrt(s_out, out=w_out)
+        w_out += eps
+    np.divide(m_out, w_out, out=w_out)
+    w_out *= -factor
+    w_out += w if keep == 1.0 else keep * w
 
 
 @dataclass(frozen=True)
@@ -126,27 +136,20 @@ class Adam(Optimizer):
         t = state.step + 1
         lr = learning_rate_at(self.lr, state.step)
         factor, eps = self.step_factor_and_eps(t, lr)
-        b1, b2 = self.beta1, self.beta2
+        kernel = partial(
+            _adam_kernel, b1=self.beta1, b2=self.beta2, factor=factor, eps=eps,
+            inside=self.eps_inside_sqrt, keep=self._keep(lr),
+        )
         new_w, new_m, new_s = {}, {}, {}
         for k, w in params.items():
-            g = grads[k]
-            # m + (1-β1)(g-m) and s + (1-β2)(g²-s) are the moving averages written so each
-            # is built in one fresh buffer.
-            m = g - state.m[k]
-            m *= 1.0 - b1
-            m += state.m[k]
-            s = g * g
-            s -= state.s[k]
-            s *= 1.0 - b2
-            s += state.s[k]
-            step = _adam_direction(m, s, factor, eps, self.eps_inside_sqrt)
-            step += self._decayed(w, lr)
-            new_w[k], new_m[k], new_s[k] = step, m, s
+            new_m[k], new_s[k], new_w[k] = elementwise(
+                kernel, (grads[k], state.m[k], state.s[k], w), n_outputs=3
+            )
         return new_w, AdamState(step=t, m=new_m, s=new_s)
 
-    def _decayed(self, w: np.ndarray, lr: float) -> np.ndarray:
-        """The weights the Adam step is added to (AdamW shrinks them first)."""
-        return w
+    def _keep(self, lr: float) -> float:
+        """The factor the weights keep before the Adam step (AdamW decays them)."""
+        return 1.0
 
 
 @dataclass(frozen=True)
@@ -177,9 +180,8 @@ class AdamW(Adam):
         super().__post_init__()
         check_nonnegative("weight_decay", self.weight_decay)
 
-    def _decayed(self, w: np.ndarray, lr: float) -> np.ndarray:
-        rate = self.weight_decay * (lr if self.decay_scaled_by_lr else 1.0)
-        return w * (1.0 - rate)
+    def _keep(self, lr: float) -> float:
+        return 1.0 - self.weight_decay * (lr if self.decay_scaled_by_lr else 1.0)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
-"""Per-coordinate adaptive learning rates: AdaGrad, RMSProp (plain and with Nesterov
+r"""Per-coordinate adaptive learning rates: AdaGrad, RMSProp (plain and with Nesterov
 momentum) and Adadelta.
 
 Where ε sits is a convention the seeds disagree on: ``eps_inside_sqrt=False`` divides by
-:math:`\\sqrt{r} + \\epsilon` (Goodfellow's AdaGrad, Alg. 8.4; seed 000's RMSprop; PyTorch),
-``eps_inside_sqrt=True`` by :math:`\\sqrt{r + \\epsilon}` (Goodfellow's RMSProp, Alg. 8.5;
+:math:`\sqrt{r} + \epsilon` (Goodfellow's AdaGrad, Alg. 8.4; seed 000's RMSprop; PyTorch),
+``eps_inside_sqrt=True`` by :math:`\sqrt{r + \epsilon}` (Goodfellow's RMSProp, Alg. 8.5;
 seeds 002, 003 and 004).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -22,18 +23,44 @@ from course_lib._validation import (
     check_unit_interval,
     learning_rate_at,
 )
+from course_lib.optim._blocked import elementwise
 from course_lib.optim.base import Optimizer, State, zeros_like
 
 
 def _scaled_step(g: np.ndarray, r: np.ndarray, lr: float, eps: float, inside: bool) -> np.ndarray:
     r"""Return :math:`-\eta\, g / \sqrt{r+\epsilon}` or :math:`-\eta\, g / (\sqrt{r}+\epsilon)`."""
-    denom = np.sqrt(r + eps) if inside else np.sqrt(r)
-    if not inside:
-        denom += eps
-    # Reuse the denominator's buffer: one allocation for the whole step.
-    np.divide(g, denom, out=denom)
-    denom *= -lr
-    return denom
+    out = np.empty_like(g)
+    _scaled_step_into(g, r, out, lr=lr, eps=eps, inside=inside)
+    return out
+
+
+def _scaled_step_into(g, r, out, *, lr: float, eps: float, inside: bool) -> None:
+    if inside:
+        np.add(r, eps, out=out)
+        np.sqrt(out, out=out)
+    else:
+        np.sqrt(r, out=out)
+        out += eps
+    np.divide(g, out, out=out)
+    out *= -lr
+
+
+def _adagrad_kernel(g, r, w, r_out, w_out, *, lr, eps, inside) -> None:
+    r""":math:`r' = r + g^2`, :math:`w' = w - \eta g/(\sqrt{r'}+\epsilon)`, into the outputs."""
+    np.multiply(g, g, out=r_out)
+    r_out += r
+    _scaled_step_into(g, r_out, w_out, lr=lr, eps=eps, inside=inside)
+    w_out += w
+
+
+def _rmsprop_kernel(g, r, w, r_out, w_out, *, rho, lr, eps, inside) -> None:
+    r""":math:`r' = r + (1-\rho)(g^2 - r)`, :math:`w' = w - \eta g/(\sqrt{r'}+\epsilon)`."""
+    np.multiply(g, g, out=r_out)
+    r_out -= r
+    r_out *= 1.0 - rho
+    r_out += r
+    _scaled_step_into(g, r_out, w_out, lr=lr, eps=eps, inside=inside)
+    w_out += w
 
 
 @dataclass(frozen=True)
@@ -76,12 +103,10 @@ class AdaGrad(Optimizer):
 
     def _step(self, params: Params, grads: Params, state: State) -> tuple[Params, State]:
         lr = learning_rate_at(self.lr, state.step)
+        kernel = partial(_adagrad_kernel, lr=lr, eps=self.eps, inside=self.eps_inside_sqrt)
         new_w, new_r = {}, {}
         for k, w in params.items():
-            g = grads[k]
-            r = state.sum_sq[k] + g * g
-            new_w[k] = w + _scaled_step(g, r, lr, self.eps, self.eps_inside_sqrt)
-            new_r[k] = r
+            new_r[k], new_w[k] = elementwise(kernel, (grads[k], state.sum_sq[k], w), n_outputs=2)
         return new_w, AccumulatorState(step=state.step + 1, sum_sq=new_r)
 
 
@@ -130,15 +155,12 @@ class RMSProp(Optimizer):
 
     def _step(self, params: Params, grads: Params, state: State) -> tuple[Params, State]:
         lr = learning_rate_at(self.lr, state.step)
+        kernel = partial(
+            _rmsprop_kernel, rho=self.rho, lr=lr, eps=self.eps, inside=self.eps_inside_sqrt
+        )
         new_w, new_r = {}, {}
         for k, w in params.items():
-            g = grads[k]
-            r = g * g
-            r *= 1.0 - self.rho
-            r += self.rho * state.sq_avg[k]
-            step = _scaled_step(g, r, lr, self.eps, self.eps_inside_sqrt)
-            step += w
-            new_w[k], new_r[k] = step, r
+            new_r[k], new_w[k] = elementwise(kernel, (grads[k], state.sq_avg[k], w), n_outputs=2)
         return new_w, RMSPropState(step=state.step + 1, sq_avg=new_r)
 
 

@@ -7,6 +7,9 @@ slides), 002 (BITS Pilani module 3), 003 (CPEN 455 lecture 4), 004 (COMP4211 not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
 
 from course_lib._validation import (
     LearningRate,
@@ -17,6 +20,7 @@ from course_lib._validation import (
     check_unit_interval,
     learning_rate_at,
 )
+from course_lib.optim._blocked import elementwise
 from course_lib.optim.base import Optimizer, State, zeros_like
 
 
@@ -60,6 +64,23 @@ class MomentumState(State):
 
 
 MOMENTUM_FORMS = ("classic", "ema", "sum")
+
+
+def _momentum_kernel(g, v, w, v_out, w_out, *, lr, beta, form) -> None:
+    """One momentum step on a block, in the given form, into ``v_out`` and ``w_out``."""
+    np.multiply(v, beta, out=v_out)
+    if form == "classic":  # v' = βv - ηg, w' = w + v'
+        np.multiply(g, -lr, out=w_out)
+        v_out += w_out
+        np.add(w, v_out, out=w_out)
+        return
+    if form == "ema":  # v' = βv + (1-β)g
+        np.multiply(g, 1.0 - beta, out=w_out)
+        v_out += w_out
+    else:  # v' = βv + g
+        v_out += g
+    np.multiply(v_out, -lr, out=w_out)  # w' = w - ηv'
+    w_out += w
 
 
 @dataclass(frozen=True)
@@ -109,22 +130,11 @@ class Momentum(Optimizer):
         return {"velocity": zeros_like(params)}
 
     def _step(self, params: Params, grads: Params, state: State) -> tuple[Params, State]:
-        lr, beta = learning_rate_at(self.lr, state.step), self.beta
+        lr = learning_rate_at(self.lr, state.step)
+        kernel = partial(_momentum_kernel, lr=lr, beta=self.beta, form=self.form)
         new_w, new_v = {}, {}
         for k, w in params.items():
-            g, v = grads[k], state.velocity[k]
-            # Each line allocates its result once and then works in place on it: the
-            # update stays pure without numpy's extra temporaries.
-            if self.form == "classic":
-                v_new = g * -lr
-                v_new += beta * v
-                w_new = w + v_new
-            else:
-                v_new = g * (1.0 - beta) if self.form == "ema" else g.copy()
-                v_new += beta * v
-                w_new = v_new * -lr
-                w_new += w
-            new_w[k], new_v[k] = w_new, v_new
+            new_v[k], new_w[k] = elementwise(kernel, (grads[k], state.velocity[k], w), n_outputs=2)
         return new_w, MomentumState(step=state.step + 1, velocity=new_v)
 
 
