@@ -8,6 +8,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
+# Extra flags for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port 8890"`.
+LAB_ARGS ?=
+# Jupyter refuses to start as root (containers, Binder-like images) without this flag.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test lint bench fixtures clean help
 
@@ -35,7 +39,7 @@ $(STAMPS)/bench: pyproject.toml | $(BIN)/python
 	@mkdir -p $(STAMPS) && touch $@ $(STAMPS)/test $(STAMPS)/base
 
 lab: $(STAMPS)/base
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/
 
 lint: $(STAMPS)/test
 	$(BIN)/ruff check .
