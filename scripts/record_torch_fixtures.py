@@ -49,10 +49,10 @@ def main() -> None:
         sys.exit(f"record with torch {EXPECTED_TORCH} (CPU build); found {torch.__version__}")
     problem = make_problem()
     arrays = {"X": problem.X, "Y": problem.Y, "W0": problem.W0, "b0": problem.b0}
-    print(f"{'case':<22}{'amplification':>14}")
+    print(f"{'case':<30}{'amplification':>14}")
     for name, case in CASES.items():
         amp = amplification(case, problem)
-        print(f"{name:<22}{amp:>14.3g}")
+        print(f"{name:<30}{amp:>14.3g}")
         if amp > MAX_AMPLIFICATION:
             sys.exit(f"{name}: amplification {amp:.3g} > {MAX_AMPLIFICATION:g}; choose a better-"
                      f"conditioned setting, or {TOLERANCE:g} parity is not a fair test")

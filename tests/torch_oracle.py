@@ -14,12 +14,13 @@ non-diagonal curvature and a dict of several arrays:
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from course_lib import optim
+from course_lib import optim, schedules
 
 FIXTURE = Path(__file__).parent / "fixtures" / "torch_parity.npz"
 N_STEPS = 100
@@ -28,6 +29,9 @@ TOLERANCE = 1e-10
 # Each case: course_lib optimizer (class and keywords, optionally wrapped in Clipped), the
 # torch.optim class and keywords that implement the same algorithm, and how torch's
 # parameters relate to ours ("params": the same; "lookahead": torch stores w + βv).
+# A "schedule" pairs a course_lib schedule (used as the optimizer's lr) with the
+# torch.optim.lr_scheduler stepped after every update; the two agree only if the k-th
+# update uses lr(k) with k counted from 0.
 CASES: dict[str, dict] = {
     "sgd": {"ours": ("SGD", {"lr": 0.1}), "torch": ("SGD", {"lr": 0.1})},
     "momentum_sum": {
@@ -84,6 +88,18 @@ CASES: dict[str, dict] = {
             {"lr": 0.01, "betas": (0.9, 0.99), "eps": 1e-8, "momentum_decay": 0.004},
         ),
     },
+    "momentum_sum_exponential_lr": {
+        "ours": ("Momentum", {"beta": 0.9, "form": "sum"}),
+        "schedule": (("ExponentialDecay", {"lr0": 0.05, "rate": 0.03}),
+                     ("ExponentialLR", {"gamma": math.exp(-0.03)})),
+        "torch": ("SGD", {"lr": 0.05, "momentum": 0.9}),
+    },
+    "adam_cosine_lr": {
+        "ours": ("Adam", {"beta1": 0.9, "beta2": 0.99, "eps": 1e-8}),
+        "schedule": (("CosineDecay", {"lr0": 0.02, "decay_steps": N_STEPS, "lr_min": 0.001}),
+                     ("CosineAnnealingLR", {"T_max": N_STEPS, "eta_min": 0.001})),
+        "torch": ("Adam", {"lr": 0.02, "betas": (0.9, 0.99), "eps": 1e-8}),
+    },
     "sgd_clip_norm": {
         "ours": ("SGD", {"lr": 0.1}),
         "clip": {"max_norm": 0.5, "norm_eps": 1e-6},
@@ -123,6 +139,9 @@ def make_problem(seed: int = 2024) -> Problem:
 
 def course_lib_optimizer(case: dict) -> optim.Optimizer:
     name, kwargs = case["ours"]
+    if "schedule" in case:
+        schedule_name, schedule_kwargs = case["schedule"][0]
+        kwargs = {**kwargs, "lr": getattr(schedules, schedule_name)(**schedule_kwargs)}
     opt = getattr(optim, name)(**kwargs)
     if "clip" in case:
         opt = optim.Clipped(opt, **case["clip"])
@@ -156,6 +175,10 @@ def run_torch(case: dict, problem: Problem, n_steps: int = N_STEPS) -> dict[str,
         b = torch.tensor(problem.b0, requires_grad=True)
         name, kwargs = case["torch"]
         opt = getattr(torch.optim, name)([W, b], **kwargs)
+        scheduler = None
+        if "schedule" in case:
+            scheduler_name, scheduler_kwargs = case["schedule"][1]
+            scheduler = getattr(torch.optim.lr_scheduler, scheduler_name)(opt, **scheduler_kwargs)
         out = {"W": [W.detach().clone().numpy()], "b": [b.detach().clone().numpy()]}
         for _ in range(n_steps):
             opt.zero_grad()
@@ -167,6 +190,8 @@ def run_torch(case: dict, problem: Problem, n_steps: int = N_STEPS) -> dict[str,
             if "max_norm" in clip:
                 torch.nn.utils.clip_grad_norm_([W, b], clip["max_norm"])
             opt.step()
+            if scheduler is not None:
+                scheduler.step()
             out["W"].append(W.detach().clone().numpy())
             out["b"].append(b.detach().clone().numpy())
         return {k: np.stack(v) for k, v in out.items()}
