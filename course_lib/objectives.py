@@ -10,8 +10,7 @@ dicts of arrays, so an objective also offers adapters over the single key ``"x"`
     >>> [round(float(v), 4) for v in traj.final["x"]]
     [1.625, 2.0583]
 
-Seed files (in ``shared/seeds``): 000 (Coursera-based notes), 001 (Goodfellow-based
-slides), 002 (BITS Pilani module 3), 003 (CPEN 455 lecture 4), 004 (COMP4211 notes).
+Seed numbers ("seed 002") are the lecture-note files listed in :mod:`course_lib.seeds`.
 """
 
 from __future__ import annotations

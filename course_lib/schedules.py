@@ -12,8 +12,7 @@ The seeds write :math:`t` (or :math:`k`) for the same count. Every schedule is a
 dataclass, so it can be printed, compared and reused without hidden state (unlike seed
 002's ``global t`` counters).
 
-Seed files (in ``shared/seeds``): 000 (Coursera-based notes), 001 (Goodfellow-based
-slides), 002 (BITS Pilani module 3), 003 (CPEN 455 lecture 4), 004 (COMP4211 notes).
+Seed numbers ("seed 002") are the lecture-note files listed in :mod:`course_lib.seeds`.
 """
 
 from __future__ import annotations

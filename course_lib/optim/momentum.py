@@ -1,7 +1,6 @@
 """Gradient descent, momentum and Nesterov momentum, in each convention the seeds use.
 
-Seed files (in ``shared/seeds``): 000 (Coursera-based notes), 001 (Goodfellow-based
-slides), 002 (BITS Pilani module 3), 003 (CPEN 455 lecture 4), 004 (COMP4211 notes).
+Seed numbers ("seed 002") are the lecture-note files listed in :mod:`course_lib.seeds`.
 """
 
 from __future__ import annotations
