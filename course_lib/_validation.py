@@ -153,3 +153,44 @@ def _all_finite(a: np.ndarray) -> bool:
         if math.isfinite(float(np.add.reduce(a, axis=None))):
             return True
     return bool(np.isfinite(a).all())
+
+
+def check_bool(name: str, value: object) -> bool:
+    """A flag such as ``train``: only True or False (not 0/1, not a string)."""
+    if not isinstance(value, bool | np.bool_):
+        kind = type(value).__name__
+        raise CourseLibError(f"{name} must be True or False, got {value!r} ({kind})")
+    return bool(value)
+
+
+def check_rng(rng: object, name: str = "rng") -> np.random.Generator:
+    """All randomness comes from an explicit generator, never numpy's global state."""
+    if not isinstance(rng, np.random.Generator):
+        raise CourseLibError(
+            f"{name} must be a numpy.random.Generator, e.g. np.random.default_rng(0), "
+            f"got {rng!r} ({type(rng).__name__})"
+        )
+    return rng
+
+
+def check_array(name: str, value: object, ndim: int | None = None) -> np.ndarray:
+    """Return ``value`` as a float64 array, or raise if it is not numeric, finite, ``ndim``-D.
+
+    A float64 array is returned as is (not copied): callers never write into it.
+    """
+    if isinstance(value, str):
+        raise CourseLibError(f"{name} must be a numeric array, got the string {value!r}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise CourseLibError(f"{name} must be a numeric array: {err}") from None
+    if ndim is not None and array.ndim != ndim:
+        raise CourseLibError(
+            f"{name} must be a {ndim}-D array, got shape {array.shape} ({array.ndim}-D)"
+        )
+    if not np.isfinite(array).all():
+        raise CourseLibError(
+            f"{name} contains NaN or inf: the values upstream have probably diverged "
+            "(try a smaller learning rate) or an earlier computation divided by zero"
+        )
+    return array

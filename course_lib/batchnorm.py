@@ -26,7 +26,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib._validation import CourseLibError, check_choice, check_positive, check_real
+from course_lib._validation import (
+    CourseLibError,
+    check_array,
+    check_bool,
+    check_choice,
+    check_positive,
+    check_real,
+)
 from course_lib.layer_registry import LayerSpec, register
 
 MOMENTUM_CONVENTIONS = ("new_weight", "old_weight")
@@ -90,18 +97,9 @@ def init_running_stats(n_features: int) -> RunningStats:
 # argument checks
 
 
-def _as_float_array(name: str, value: object) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise CourseLibError(f"{name} is not numeric: {err}") from None
-    if not np.isfinite(array).all():
-        raise CourseLibError(f"{name} contains NaN or inf")
-    return array
-
 
 def _check_x(x: object) -> np.ndarray:
-    x = _as_float_array("x", x)
+    x = check_array("x", x)
     if x.ndim != 2:
         raise CourseLibError(
             f"x must be a 2-D array (m examples, D features), got shape {x.shape}; "
@@ -111,7 +109,7 @@ def _check_x(x: object) -> np.ndarray:
 
 
 def _check_feature_vector(name: str, value: object, n_features: int) -> np.ndarray:
-    array = _as_float_array(name, value)
+    array = check_array(name, value)
     if array.shape != (n_features,):
         raise CourseLibError(
             f"{name} must have shape ({n_features},), one entry per feature of x, "
@@ -148,11 +146,6 @@ def _check_momentum(momentum: object) -> float:
         raise CourseLibError(f"momentum must lie in [0, 1], got {momentum}")
     return momentum
 
-
-def _check_train(train: object) -> bool:
-    if not isinstance(train, bool | np.bool_):
-        raise CourseLibError(f"train must be True or False, got {train!r} ({type(train).__name__})")
-    return bool(train)
 
 
 # ----------------------------------------------------------------------------------------
@@ -248,7 +241,7 @@ def batchnorm_forward(
     out, cache, running
         The output ``(m, D)``, the cache for the backward, and the new running statistics.
     """
-    train = _check_train(train)
+    train = check_bool("train", train)
     x = _check_x(x)
     m, n_features = x.shape
     gamma = _check_feature_vector("gamma", gamma, n_features)
@@ -291,7 +284,7 @@ def batchnorm_forward(
 
 
 def _check_dout(dout: object, cache: BatchNormCache) -> np.ndarray:
-    dout = _as_float_array("dout", dout)
+    dout = check_array("dout", dout)
     if dout.shape != cache.x.shape:
         raise CourseLibError(
             f"dout has shape {dout.shape} but the forward's output had shape {cache.x.shape}"
@@ -394,7 +387,7 @@ def fold_batchnorm(
     A deployed network folds these into the preceding affine layer's weights and bias, so
     batch normalization costs nothing at inference.
     """
-    gamma = _as_float_array("gamma", gamma)
+    gamma = check_array("gamma", gamma)
     if gamma.ndim != 1:
         raise CourseLibError(f"gamma must be 1-D (one entry per feature), got shape {gamma.shape}")
     n_features = gamma.shape[0]

@@ -39,6 +39,7 @@ from course_lib._validation import (
     check_nonnegative,
     check_positive,
     check_real,
+    check_rng,
     check_unit_interval,
 )
 
@@ -79,14 +80,6 @@ def concatenate(*datasets: Dataset) -> Dataset:
             )
     return Dataset(np.concatenate([d.X for d in datasets]), np.concatenate([d.y for d in datasets]))
 
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise CourseLibError(
-            "rng must be a numpy.random.Generator, e.g. np.random.default_rng(0), "
-            f"got {rng!r} ({type(rng).__name__})"
-        )
-    return rng
 
 
 def _sklearn_seed(rng: np.random.Generator) -> int:
@@ -174,13 +167,13 @@ class Truth:
 
     def observe(self, rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
         """Noisy targets :math:`f(x) + \\varepsilon` at given inputs (a fixed design)."""
-        rng = _check_rng(rng)
+        rng = check_rng(rng)
         f = self(x)
         return f + self.noise_std * rng.standard_normal(f.shape)
 
     def sample(self, rng: np.random.Generator, n: int) -> Dataset:
         """A fresh training set: ``n`` inputs drawn uniformly, then their noisy targets."""
-        rng = _check_rng(rng)
+        rng = check_rng(rng)
         n = check_int("n", n, minimum=1)
         X = rng.uniform(self.x_range[0], self.x_range[1], size=(n, 1))
         return Dataset(X, self.observe(rng, X))
@@ -229,7 +222,7 @@ def two_moons(rng: np.random.Generator, n: int, noise: float = 0.2) -> Dataset:
 
     ``noise`` is the standard deviation of Gaussian noise added to each coordinate.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     n = check_int("n", n, minimum=2)
     noise = check_nonnegative("noise", noise)
     from sklearn.datasets import make_moons
@@ -243,7 +236,7 @@ def circles(rng: np.random.Generator, n: int, noise: float = 0.1, factor: float 
     ``factor`` in [0, 1) is the ratio of the radii; ``noise`` the standard deviation of
     Gaussian noise added to each coordinate.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     n = check_int("n", n, minimum=2)
     noise = check_nonnegative("noise", noise)
     factor = check_unit_interval("factor", factor)
@@ -262,7 +255,7 @@ def blobs(
     an array of shape ``(K, d)`` of centres; ``std`` the standard deviation of each
     cluster.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     n = check_int("n", n, minimum=1)
     std = check_positive("std", std)
     if isinstance(centers, int | np.integer) and not isinstance(centers, bool):
@@ -327,7 +320,7 @@ def digits(
     Split
         ``X`` float64 of shape ``(m, 64)``, ``y`` int64 labels 0..9, in each part.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     X, y = _load_digits()
     if scale:
         X = X / 16.0
@@ -389,7 +382,7 @@ def train_val_test_split(
     y
         Targets of length ``n``; class labels when ``stratify``.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
@@ -459,7 +452,7 @@ def minibatches(
     so it raises unless ``allow_larger_batch=True``, which then yields all ``n`` indices
     as one batch (full-batch gradient descent).
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     n = check_int("n", n, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     if batch_size > n:
@@ -492,7 +485,7 @@ def add_input_noise(rng: np.random.Generator, X: np.ndarray, std: float) -> np.n
     fresh noise every epoch; for small :math:`\sigma` and a squared loss, training on
     noisy inputs is equivalent to a Tikhonov penalty (Bishop, 1995). Returns a new array.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     std = check_nonnegative("std", std)
     X = np.asarray(X, dtype=np.float64)
     return X + std * rng.standard_normal(X.shape)
@@ -516,7 +509,7 @@ def augment_digits(rng: np.random.Generator, images: np.ndarray, max_shift: int 
     max_shift
         Largest shift in pixels, 0..7.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     max_shift = check_int("max_shift", max_shift, minimum=0)
     if max_shift > 7:
         raise CourseLibError(f"max_shift must be at most 7 for 8×8 images, got {max_shift}")

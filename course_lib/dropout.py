@@ -43,10 +43,13 @@ import numpy as np
 
 from course_lib._validation import (
     CourseLibError,
+    check_array,
+    check_bool,
     check_choice,
     check_int,
     check_nonnegative,
     check_real,
+    check_rng,
 )
 from course_lib.layer_registry import LayerSpec, register
 
@@ -88,29 +91,7 @@ def keep_probability(*, p_drop: float | None = None, p_keep: float | None = None
     return 1.0 - p_drop
 
 
-def _check_train(train: object) -> bool:
-    if not isinstance(train, bool | np.bool_):
-        raise CourseLibError(f"train must be True or False, got {train!r} ({type(train).__name__})")
-    return bool(train)
 
-
-def _as_float_array(name: str, value: object) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise CourseLibError(f"{name} is not numeric: {err}") from None
-    if not np.isfinite(array).all():
-        raise CourseLibError(f"{name} contains NaN or inf")
-    return array
-
-
-def _check_generator(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise CourseLibError(
-            f"rng must be a numpy.random.Generator such as np.random.default_rng(0), "
-            f"got {type(rng).__name__}"
-        )
-    return rng
 
 
 def _shape(shape: object) -> tuple[int, ...]:
@@ -125,7 +106,7 @@ def _shape(shape: object) -> tuple[int, ...]:
 
 def _check_mask(mask: object, shape: tuple[int, ...], of: str) -> np.ndarray:
     """A 0/1 mask of exactly ``shape`` (the shape of ``of``), as float64."""
-    array = _as_float_array("mask", mask)
+    array = check_array("mask", mask)
     if array.shape != shape:
         raise CourseLibError(
             f"mask has shape {array.shape} but {of} has shape {shape}: the mask must have "
@@ -187,7 +168,7 @@ def dropout_mask(
            [1., 1., 1.]])
     """
     keep = keep_probability(p_drop=p_drop, p_keep=p_keep)
-    rng = _check_generator(rng)
+    rng = check_rng(rng)
     # uniform on [0, 1) is < 1 always, so p_keep = 1 keeps every unit
     return (rng.random(_shape(shape)) < keep).astype(np.float64)
 
@@ -233,9 +214,9 @@ def dropout_forward(
     out, cache
     """
     keep = keep_probability(p_drop=p_drop, p_keep=p_keep)
-    train = _check_train(train)
+    train = check_bool("train", train)
     scheme = check_choice("scheme", scheme, SCHEMES)
-    x = _as_float_array("x", x)
+    x = check_array("x", x)
     _mask_source(train, rng, mask)
     if not train:
         multiplier = 1.0 if scheme == "inverted" else keep
@@ -259,7 +240,7 @@ def dropout_backward(dout: np.ndarray, cache: DropoutCache) -> DropoutGrads:
 
 
 def _check_dout(dout: object, *shaped: object) -> np.ndarray:
-    dout = _as_float_array("dout", dout)
+    dout = check_array("dout", dout)
     for ref in shaped:
         if isinstance(ref, np.ndarray) and ref.shape != dout.shape:
             raise CourseLibError(
@@ -328,17 +309,17 @@ def gaussian_dropout_forward(
         (already drawn from the mode's distribution, shape of ``x``).
     """
     sigma = check_nonnegative("sigma", sigma)
-    train = _check_train(train)
+    train = check_bool("train", train)
     mode = check_choice("mode", mode, GAUSSIAN_MODES)
-    x = _as_float_array("x", x)
+    x = check_array("x", x)
     _mask_source(train, rng, noise, what="noise")
     if not train:
         return x.copy(), GaussianDropoutCache(None, mode, False)
     if noise is None:
         center = 1.0 if mode == "multiplicative" else 0.0
-        noise = _check_generator(rng).normal(center, sigma, size=x.shape)
+        noise = check_rng(rng).normal(center, sigma, size=x.shape)
     else:
-        noise = _as_float_array("noise", noise)
+        noise = check_array("noise", noise)
         if noise.shape != x.shape:
             raise CourseLibError(
                 f"noise has shape {noise.shape} but x has shape {x.shape}: the noise must "
@@ -412,9 +393,9 @@ def dropconnect_forward(
         In train mode exactly one: a generator, or a 0/1 mask of ``W``'s shape.
     """
     keep = keep_probability(p_drop=p_drop, p_keep=p_keep)
-    train = _check_train(train)
+    train = check_bool("train", train)
     scheme = check_choice("scheme", scheme, SCHEMES)
-    x, W, b = _as_float_array("x", x), _as_float_array("W", W), _as_float_array("b", b)
+    x, W, b = check_array("x", x), check_array("W", W), check_array("b", b)
     if x.ndim != 2 or W.ndim != 2 or x.shape[1] != W.shape[0]:
         raise CourseLibError(
             f"x must be (n, d_in) and W (d_in, d_out) with the same d_in, got x {x.shape} "
@@ -442,7 +423,7 @@ def dropconnect_backward(dout: np.ndarray, cache: DropConnectCache) -> DropConne
     .. math:: dx = d\text{out}\,\tilde W^\top, \quad
               dW = (x^\top d\text{out}) \odot M / s, \quad db = \textstyle\sum_n d\text{out}
     """
-    dout = _as_float_array("dout", dout)
+    dout = check_array("dout", dout)
     expected = (cache.x.shape[0], cache.effective_w.shape[1])
     if dout.shape != expected:
         raise CourseLibError(

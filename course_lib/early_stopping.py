@@ -27,8 +27,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from course_lib._validation import CourseLibError, check_choice, check_int
-from course_lib.data import Dataset, Split, _check_rng, concatenate
+from course_lib._validation import CourseLibError, check_choice, check_int, check_rng
+from course_lib.data import Dataset, Split, concatenate
 
 P = Any
 """Model parameters: whatever the callbacks understand."""
@@ -274,7 +274,7 @@ Loss = Callable[[P, Dataset], float]
 def _check_meta_args(
     rng: object, data: object, init_params: object, train: object, loss: object
 ) -> None:
-    _check_rng(rng)
+    check_rng(rng)
     if not isinstance(data, Split):
         raise CourseLibError(
             "data must be a Split whose train part is the subtraining set and whose val "

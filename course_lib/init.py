@@ -26,18 +26,16 @@ import math
 
 import numpy as np
 
-from course_lib._validation import CourseLibError, check_choice, check_int, check_nonnegative
+from course_lib._validation import (
+    CourseLibError,
+    check_choice,
+    check_int,
+    check_nonnegative,
+    check_rng,
+)
 
 HE_MODES = ("fan_in", "fan_out", "fan_avg")
 
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise CourseLibError(
-            f"rng must be a numpy.random.Generator, e.g. np.random.default_rng(0), got "
-            f"{type(rng).__name__}"
-        )
-    return rng
 
 
 def _check_shape(shape: object) -> tuple[int, ...]:
@@ -64,7 +62,7 @@ def normal(rng: np.random.Generator, shape: int | tuple[int, ...], std: float) -
     Seed 000's ``random()`` initialisation ("Gradient descent for L-layer neural network")
     with an explicit scale.
     """
-    rng, shape = _check_rng(rng), _check_shape(shape)
+    rng, shape = check_rng(rng), _check_shape(shape)
     std = check_nonnegative("std", std)
     return rng.normal(0.0, std, size=shape)
 
@@ -76,7 +74,7 @@ def xavier_normal(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.nda
     ``torch.nn.init.xavier_normal_``. The second argument of :math:`\mathcal N` is the
     variance: the standard deviation is :math:`\sqrt{2/(n_\text{in}+n_\text{out})}`.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     fan_in, fan_out = _check_fans(fan_in, fan_out)
     return rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
@@ -87,7 +85,7 @@ def xavier_uniform(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.nd
     Seed 004 section 3.4 item 2(c); ``torch.nn.init.xavier_uniform_``. Same variance as
     :func:`xavier_normal`.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     fan_in, fan_out = _check_fans(fan_in, fan_out)
     bound = math.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-bound, bound, size=(fan_in, fan_out))
@@ -126,7 +124,7 @@ def he_normal(
     Without ``fan_out`` (``mode="fan_in"`` only) the result has shape ``(fan_in,)``: the
     incoming weights of a single unit.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     variance, shape = _he_variance(fan_in, fan_out, mode)
     return rng.normal(0.0, math.sqrt(variance), size=shape)
 
@@ -142,7 +140,7 @@ def he_uniform(
     :math:`\mathcal U(\pm\sqrt{12/(n_\text{in}+n_\text{out})})`, as seed 004 section 3.4
     item 3(b) states it. Shapes as in :func:`he_normal`.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     variance, shape = _he_variance(fan_in, fan_out, mode)
     bound = math.sqrt(3.0 * variance)
     return rng.uniform(-bound, bound, size=shape)

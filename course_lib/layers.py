@@ -23,33 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib._validation import CourseLibError
+from course_lib._validation import CourseLibError, check_array
 from course_lib.layer_registry import LayerSpec, register
-
-
-def check_array(name: str, value: object, ndim: int | None = None) -> np.ndarray:
-    """Return ``value`` as a float64 array, or raise if it is not numeric, finite, ``ndim``-D.
-
-    Shared by :mod:`course_lib.layers`, :mod:`course_lib.activations` and
-    :mod:`course_lib.losses`. A float64 array is returned as is (not copied): callers
-    never write into it.
-    """
-    if isinstance(value, str):
-        raise CourseLibError(f"{name} must be a numeric array, got the string {value!r}")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise CourseLibError(f"{name} must be a numeric array: {err}") from None
-    if ndim is not None and array.ndim != ndim:
-        raise CourseLibError(
-            f"{name} must be a {ndim}-D array, got shape {array.shape} ({array.ndim}-D)"
-        )
-    if not np.isfinite(array).all():
-        raise CourseLibError(
-            f"{name} contains NaN or inf: the values upstream have probably diverged "
-            "(try a smaller learning rate) or an earlier computation divided by zero"
-        )
-    return array
 
 
 class AffineCache(NamedTuple):

@@ -52,6 +52,7 @@ from course_lib._validation import (
     check_nonnegative,
     check_positive,
     check_real,
+    check_rng,
 )
 from course_lib.penalties import (
     l1_penalty,
@@ -103,14 +104,6 @@ def _as_vector(name: str, value: object, length: int | None = None) -> np.ndarra
         raise CourseLibError(f"{name} contains NaN or inf")
     return v
 
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise CourseLibError(
-            f"rng must be a numpy.random.Generator, e.g. np.random.default_rng(0), got "
-            f"{type(rng).__name__}"
-        )
-    return rng
 
 
 # --------------------------------------------------------------------------------------
@@ -509,7 +502,7 @@ def holdout_split(
     a separate part that mimics the test set. ``round(val_fraction * n)`` rows go to
     validation; which ones is drawn from ``rng``.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     X = _as_matrix("X", X)
     y = _as_vector("y", y, X.shape[0])
     train_idx, val_idx = _holdout_indices(rng, X.shape[0], val_fraction)
@@ -525,7 +518,7 @@ def kfold_indices(
     most one; fold ``i`` validates a model trained on the other ``k - 1``. Indices are
     sorted within each part.
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     n = check_int("n", n, minimum=2)
     k = check_int("k", k, minimum=2)
     if k > n:
@@ -608,7 +601,7 @@ def choose_lambda(
     if not callable(fit):
         raise CourseLibError(f"fit must be a function fit(X, y, lam), got {fit!r}")
     check_choice("method", method, ("holdout", "kfold"))
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     if method == "holdout":
         splits = [_holdout_indices(rng, X.shape[0], val_fraction)]
     else:

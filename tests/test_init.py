@@ -139,7 +139,7 @@ def test_bad_mode_and_missing_fan_out():
 
 
 def test_rng_must_be_a_generator():
-    with pytest.raises(CourseLibError, match=r"rng must be a numpy.random.Generator, e.g. np.random.default_rng\(0\), got int"):
+    with pytest.raises(CourseLibError, match=r"rng must be a numpy.random.Generator, e.g. np.random.default_rng\(0\), got 0 \(int\)"):
         xavier_normal(0, 3, 4)
     with pytest.raises(CourseLibError, match=r"rng must be a numpy.random.Generator.*got RandomState"):
         he_normal(np.random.RandomState(0), 3, 4)
