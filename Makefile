@@ -19,7 +19,7 @@ help:
 	@echo "make lab     open the course in JupyterLab (sets up .venv on first use)"
 	@echo "make test    run the whole test suite (lint + pytest)"
 	@echo "make bench   run the benchmarks against torch.optim and print a table"
-	@echo "make fixtures  re-record the PyTorch reference trajectories"
+	@echo "make fixtures  re-record the PyTorch reference fixtures (optimizers, layers)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -47,11 +47,14 @@ lint: $(STAMPS)/test
 test: $(STAMPS)/test lint
 	$(BIN)/python -m pytest
 
+BENCHMARKS := bench_optim bench_layers
+
 bench: $(STAMPS)/bench
-	$(BIN)/python -m tests.benchmarks.bench_optim
+	@for b in $(BENCHMARKS); do echo "== $$b"; $(BIN)/python -m tests.benchmarks.$$b || exit 1; echo; done
 
 fixtures: $(STAMPS)/bench
 	$(BIN)/python scripts/record_torch_fixtures.py
+	$(BIN)/python scripts/record_torch_layer_fixtures.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

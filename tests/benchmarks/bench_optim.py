@@ -26,8 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_lib import optim
-
-SETTLE_SECONDS = 0.2
+from tests.benchmarks._timing import SETTLE_SECONDS, have_torch, time_per_call
 
 
 @dataclass(frozen=True)
@@ -57,13 +56,6 @@ def cases() -> list[Case]:
             1,
         ),
     ]
-
-
-def time_per_call(fn: Callable[[], object], calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        fn()
-    return (time.perf_counter() - start) / calls
 
 
 def course_lib_stepper(case: Case, w: np.ndarray, g: np.ndarray) -> Callable[[], None]:
@@ -102,14 +94,6 @@ def floor_stepper(case: Case, size: int) -> Callable[[], None]:
         np.copyto(dst, src)
 
     return step
-
-
-def have_torch() -> bool:
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def measure(size: int, rounds: int, calls: int, settle: float = SETTLE_SECONDS) -> list[dict]:
