@@ -188,7 +188,7 @@ def check_array(name: str, value: object, ndim: int | None = None) -> np.ndarray
         raise CourseLibError(
             f"{name} must be a {ndim}-D array, got shape {array.shape} ({array.ndim}-D)"
         )
-    if not np.isfinite(array).all():
+    if not _all_finite(array):
         raise CourseLibError(
             f"{name} contains NaN or inf: the values upstream have probably diverged "
             "(try a smaller learning rate) or an earlier computation divided by zero"

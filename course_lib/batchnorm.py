@@ -267,14 +267,21 @@ def batchnorm_forward(
                 "of at least 2 examples, or unbiased=False"
             )
         mean = x.mean(axis=0)
-        var = ((x - mean) ** 2).mean(axis=0)
+        centered = x - mean
+        # Σ(x-μ)² per feature without a temporary (m, D) array of squares
+        var = np.einsum("ij,ij->j", centered, centered) / m
         running_var_input = var * (m / (m - 1)) if unbiased else var
         new_running = update_running_stats(
             running, mean, running_var_input,
             momentum=momentum, momentum_convention=momentum_convention,
         )
-    xhat = (x - mean) / np.sqrt(var + eps)
-    out = gamma * xhat + beta
+    if not train:
+        centered = x - mean
+    # x̂ = (x - μ)/√(σ² + ε), normalised in place: `centered` is ours, not the caller's
+    xhat = centered
+    xhat *= 1.0 / np.sqrt(var + eps)
+    out = xhat * gamma
+    out += beta
     cache = BatchNormCache(x, xhat, mean, var, gamma, eps, train)
     return out, cache, new_running
 
@@ -362,12 +369,17 @@ def batchnorm_backward(dout: np.ndarray, cache: BatchNormCache) -> BatchNormGrad
     dout = _check_dout(dout, cache)
     xhat, gamma = cache.xhat, cache.gamma
     inv_std = 1.0 / np.sqrt(cache.var + cache.eps)
-    dgamma = np.sum(dout * xhat, axis=0)
+    dgamma = np.einsum("ij,ij->j", dout, xhat)  # Σ dy·x̂ without an (m, D) temporary
     dbeta = np.sum(dout, axis=0)
     if not cache.train:
         return BatchNormGrads(dout * (gamma * inv_std), dgamma, dbeta)
     m = dout.shape[0]
-    dx = (gamma * inv_std / m) * (m * dout - dbeta - xhat * dgamma)
+    # (γ/(m√(σ²+ε)))·(m·dy − Σdy − x̂·Σ(dy·x̂)), with the per-feature factor folded into
+    # each term so that only one (m, D) result and one temporary are allocated
+    scale = gamma * inv_std / m
+    dx = dout * (m * scale)
+    dx -= xhat * (dgamma * scale)
+    dx -= dbeta * scale
     return BatchNormGrads(dx, dgamma, dbeta)
 
 

@@ -27,12 +27,15 @@ BLOCK = 1 << 17
 # Below two blocks the thread hand-off costs more than it saves.
 PARALLEL_MIN = 2 * BLOCK
 
+# Read once: os.cpu_count() is a system call, and small updates call elementwise() often.
+WORKERS = os.cpu_count() or 1
+
 Kernel = Callable[..., None]
 
 
 @cache
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="course_lib")
+    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="course_lib")
 
 
 def elementwise(kernel: Kernel, inputs: tuple[np.ndarray, ...], n_outputs: int) -> list[np.ndarray]:
@@ -51,12 +54,11 @@ def elementwise(kernel: Kernel, inputs: tuple[np.ndarray, ...], n_outputs: int) 
             stop = min(start + BLOCK, hi)
             kernel(*(a[start:stop] for a in flat), *(o[start:stop] for o in outs))
 
-    workers = os.cpu_count() or 1
-    if size < PARALLEL_MIN or workers == 1:
+    if size < PARALLEL_MIN or WORKERS == 1:
         run(0, size)
     else:
         # Each worker takes one contiguous stretch of blocks (friendlier to prefetching).
-        per = -(-size // workers)
+        per = -(-size // WORKERS)
         futures = [_pool().submit(run, lo, min(lo + per, size)) for lo in range(0, size, per)]
         for f in futures:
             f.result()
