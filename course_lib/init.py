@@ -67,6 +67,16 @@ def normal(rng: np.random.Generator, shape: int | tuple[int, ...], std: float) -
     return rng.normal(0.0, std, size=shape)
 
 
+def xavier_variance(fan_in: int, fan_out: int) -> float:
+    r"""The variance Xavier initialisation gives each weight, :math:`2/(n_\text{in}+n_\text{out})`.
+
+    Both :func:`xavier_normal` and :func:`xavier_uniform` draw with this variance (a
+    uniform on :math:`(-a, a)` has variance :math:`a^2/3`).
+    """
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    return 2.0 / (fan_in + fan_out)
+
+
 def xavier_normal(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
     r"""Xavier (Glorot) normal, :math:`\mathcal N(0, \frac{2}{n_\text{in} + n_\text{out}})`.
 
@@ -75,8 +85,8 @@ def xavier_normal(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.nda
     variance: the standard deviation is :math:`\sqrt{2/(n_\text{in}+n_\text{out})}`.
     """
     rng = check_rng(rng)
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    return rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
+    variance = xavier_variance(fan_in, fan_out)
+    return rng.normal(0.0, math.sqrt(variance), size=(int(fan_in), int(fan_out)))
 
 
 def xavier_uniform(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
@@ -86,9 +96,8 @@ def xavier_uniform(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.nd
     :func:`xavier_normal`.
     """
     rng = check_rng(rng)
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    bound = math.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-bound, bound, size=(fan_in, fan_out))
+    bound = math.sqrt(3.0 * xavier_variance(fan_in, fan_out))  # √(6/(n_in + n_out))
+    return rng.uniform(-bound, bound, size=(int(fan_in), int(fan_out)))
 
 
 def _he_variance(fan_in: int, fan_out: int | None, mode: str) -> tuple[float, tuple]:
@@ -105,6 +114,15 @@ def _he_variance(fan_in: int, fan_out: int | None, mode: str) -> tuple[float, tu
     fan_out = check_int("fan_out", fan_out, minimum=1)
     fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
     return 2.0 / fan, (fan_in, fan_out)
+
+
+def he_variance(fan_in: int, fan_out: int | None = None, mode: str = "fan_in") -> float:
+    """The variance He initialisation gives each weight: 2/fan for the chosen ``mode``.
+
+    ``"fan_in"``: 2/n_in (He et al. 2015, PyTorch); ``"fan_out"``: 2/n_out;
+    ``"fan_avg"``: 4/(n_in + n_out), seed 004 section 3.4's form.
+    """
+    return _he_variance(fan_in, fan_out, mode)[0]
 
 
 def he_normal(
