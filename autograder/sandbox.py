@@ -208,13 +208,16 @@ def bwrap_command(plan: SandboxPlan, python: str | None = None) -> list[str]:
     home = "/tmp/home"
     mb = 1024 * 1024
     args = [exe, *_namespace_args(), "--disable-userns", "--cap-drop", "ALL"]
+    # /tmp first: bubblewrap mounts in order, so the read-only binds below land on top of
+    # it. The other way round, a checkout or virtual environment that lives under /tmp
+    # (a CI clone, say) is hidden by the empty tmpfs and the kernel cannot even start.
+    args += ["--size", str(plan.limits.tmpfs_mb * mb), "--tmpfs", "/tmp"]
     args += _system_binds()
     for d in _python_dirs():
         args += ["--ro-bind", d, d]
     for d in plan.packages:
         args += ["--ro-bind", d, d]
     args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--size", str(plan.limits.tmpfs_mb * mb), "--tmpfs", "/tmp"]
     args += ["--dir", home]
     args += ["--bind", plan.runtime_dir, plan.runtime_dir]
     args += ["--size", str(plan.limits.tmpfs_mb * mb), "--tmpfs", plan.workdir]
