@@ -47,7 +47,7 @@ lint: $(STAMPS)/test
 test: $(STAMPS)/test lint
 	$(BIN)/python -m pytest
 
-BENCHMARKS := bench_optim bench_layers bench_grading
+BENCHMARKS := bench_optim bench_layers bench_grading bench_notebooks
 
 bench: $(STAMPS)/bench
 	@for b in $(BENCHMARKS); do echo "== $$b"; $(BIN)/python -m tests.benchmarks.$$b || exit 1; echo; done

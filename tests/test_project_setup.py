@@ -92,3 +92,10 @@ def test_record_script_refuses_another_torch_version(monkeypatch):
     monkeypatch.setattr(torch, "__version__", "9.9.9")
     with pytest.raises(SystemExit, match=r"record with torch 2\.13\.0"):
         record_torch_fixtures.main()
+
+
+def test_notebook_benchmark_runs_on_the_widgets():
+    from tests.benchmarks import bench_notebooks
+
+    out = bench_notebooks.main(["--skip-notebooks", "--changes", "2"])
+    assert out.splitlines()[0].split()[:2] == ["widget", "(plot"]
