@@ -364,10 +364,12 @@ def regularized_gradient(
     p_keep: object = None,
     p_drop: object = None,
 ) -> np.ndarray:
-    r""":math:`\partial E_R/\partial w_i = \partial E_N/\partial w_i + w_ip_i(1-p_i)I_i^2`."""
-    w, I, t = _unit(w, I, t)
-    p = keep_probabilities(w.size, p_keep=p_keep, p_drop=p_drop)
-    return ensemble_gradient(w, I, t, p_keep=p) + w * p * (1.0 - p) * I**2
+    r""":math:`\partial E_R/\partial w_i = \partial E_N/\partial w_i + w_ip_i(1-p_i)I_i^2`.
+
+    The same expression as seed 001's boxed result (:func:`baldi_closed_form`): that the
+    expected dropout gradient is the gradient of :math:`E_R` is exactly Baldi's point.
+    """
+    return baldi_closed_form(w, I, t, p_keep=p_keep, p_drop=p_drop)
 
 
 def regularized_error_slide(
