@@ -317,6 +317,17 @@ class RetrainResult:
 MATCHES = ("updates", "passes")
 
 
+
+def _early_stopping_on_split(rng, data, init_params, train, loss, **options):
+    """Algorithm 7.1 from fresh parameters on the subtraining set, validated on ``data.val``:
+    the first step of both Algorithm 7.2 and Algorithm 7.3."""
+    return early_stopping(
+        lambda p, n: train(p, data.train, n),
+        lambda p: loss(p, data.val),
+        init_params(rng),
+        **options,
+    )
+
 def retrain_for_best_steps(
     rng: np.random.Generator,
     data: Split,
@@ -368,14 +379,9 @@ def retrain_for_best_steps(
     _check_meta_args(rng, data, init_params, train, loss)
     match = check_choice("match", match, MATCHES)
     subtrain, valid = data.train, data.val
-    first = early_stopping(
-        lambda p, n: train(p, subtrain, n),
-        lambda p: loss(p, valid),
-        init_params(rng),
-        eval_every=eval_every,
-        patience=patience,
-        max_steps=max_steps,
-        rule=rule,
+    first = _early_stopping_on_split(
+        rng, data, init_params, train, loss,
+        eval_every=eval_every, patience=patience, max_steps=max_steps, rule=rule,
     )
     full = concatenate(subtrain, valid)
     steps = first.best_step
@@ -472,14 +478,9 @@ def train_until_below(
     _check_meta_args(rng, data, init_params, train, loss)
     max_extra_steps = check_int("max_extra_steps", max_extra_steps, minimum=0)
     subtrain, valid = data.train, data.val
-    first = early_stopping(
-        lambda p, n: train(p, subtrain, n),
-        lambda p: loss(p, valid),
-        init_params(rng),
-        eval_every=eval_every,
-        patience=patience,
-        max_steps=max_steps,
-        rule=rule,
+    first = _early_stopping_on_split(
+        rng, data, init_params, train, loss,
+        eval_every=eval_every, patience=patience, max_steps=max_steps, rule=rule,
     )
     full = concatenate(subtrain, valid)
     theta = copy.deepcopy(first.best_params)  # keep the first run's θ* as it was

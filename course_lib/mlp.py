@@ -505,6 +505,17 @@ def draw_masks(config: MLPConfig, n: int, rng: np.random.Generator) -> tuple[np.
                  for size in config.sizes[1:-1])
 
 
+
+def _checked(params, X, config, train, rng, masks, running):
+    """The validated inputs shared by :func:`forward` and :func:`loss_and_grads`."""
+    config = _check_config(config)
+    train = _check_train(train)
+    params = check_params(params, config)
+    X = _check_X(X, config)
+    masks = _check_masks(config, train, rng, masks, X.shape[0])
+    running = _check_running(config, train, running)
+    return config, train, params, X, masks, running
+
 def forward(
     params: Params,
     X: np.ndarray,
@@ -543,12 +554,9 @@ def forward(
         statistics after this batch in training mode (``running`` itself in eval mode,
         ``{}`` without batch norm). ``running`` is not modified.
     """
-    config = _check_config(config)
-    train = _check_train(train)
-    params = check_params(params, config)
-    X = _check_X(X, config)
-    masks = _check_masks(config, train, rng, masks, X.shape[0])
-    running = _check_running(config, train, running)
+    config, train, params, X, masks, running = _checked(
+        params, X, config, train, rng, masks, running
+    )
     return _forward(params, X, config, train, rng, masks, running)
 
 
@@ -726,12 +734,9 @@ def loss_and_grads(
         :math:`J` as a float, its gradients (keys of ``params``), and the running
         statistics returned by :func:`forward`.
     """
-    config = _check_config(config)
-    train = _check_train(train)
-    params = check_params(params, config)
-    X = _check_X(X, config)
-    masks = _check_masks(config, train, rng, masks, X.shape[0])
-    running = _check_running(config, train, running)
+    config, train, params, X, masks, running = _checked(
+        params, X, config, train, rng, masks, running
+    )
     out, caches, new_running = _forward(params, X, config, train, rng, masks, running)
     loss, dout = _data_loss(out, y, config)
     grads = backward(dout, caches, config)
