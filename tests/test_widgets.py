@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from course_lib.widgets import Control, Explorer, all_explorers, explore, register
@@ -43,3 +44,60 @@ def test_each_explorer_plots_its_default_and_extremes(name):
         fig = ex.plot(**values)
         assert fig.axes, f"{name} drew an empty figure for {values}"
         plt.close(fig)
+
+
+def _pixels(fig) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba(), dtype=np.int16)
+
+
+def test_redraw_updates_in_place_when_the_explorer_can():
+    def plot(k):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, k])
+        return fig
+
+    def update(fig, k):
+        fig.axes[0].lines[0].set_ydata([0, k])
+
+    ex = Explorer("test.inplace", "01_bias_variance", plot, (Control("k", 2, 0, 5),),
+                  update=update)
+    fig = ex.plot(k=2)
+    assert ex.redraw(fig, k=4) is fig
+    assert list(fig.axes[0].lines[0].get_ydata()) == [0, 4]
+    plain = Explorer("test.plain", "01_bias_variance", plot, (Control("k", 2, 0, 5),))
+    assert plain.redraw(fig, k=4) is not fig
+    plt.close("all")
+
+
+def test_an_in_place_update_that_forgets_an_artist_is_caught():
+    """The pixel comparison below can fail: a stale line differs from a fresh plot."""
+    def plot(k):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, k])
+        ax.set_ylim(0, 5)
+        return fig
+
+    stale = plot(2)
+    fresh = plot(4)
+    assert np.abs(_pixels(stale) - _pixels(fresh)).mean() > 0.01
+    plt.close("all")
+
+
+IN_PLACE = sorted(name for name, ex in EXPLORERS.items() if ex.update is not None)
+
+
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_each_in_place_update_looks_like_a_fresh_plot(name):
+    """update(fig, **values) on the default figure draws what plot(**values) draws."""
+    ex = EXPLORERS[name]
+    for i in (0, 1):
+        values = {c.name: c.values(2)[i] for c in ex.controls}
+        fig = ex.plot(**ex.defaults())
+        ex.update(fig, **values)
+        fresh = ex.plot(**values)
+        diff = np.abs(_pixels(fig) - _pixels(fresh))
+        # Anti-aliasing of text re-laid out in place may move a few edge pixels.
+        assert (diff > 32).mean() < 1e-3, f"{name}: update differs from plot for {values}"
+        plt.close(fig)
+        plt.close(fresh)
