@@ -13,13 +13,15 @@ LAB_ARGS ?=
 # Jupyter refuses to start as root (containers, Binder-like images) without this flag.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test lint bench fixtures clean help
+.PHONY: lab test lint bench fixtures slides slide-assets clean help
 
 help:
 	@echo "make lab     open the course in JupyterLab (sets up .venv on first use)"
 	@echo "make test    run the whole test suite (lint + pytest)"
 	@echo "make bench   run the benchmarks against torch.optim and print a table"
 	@echo "make fixtures  re-record the PyTorch reference fixtures (optimizers, layers)"
+	@echo "make slides  build each lesson's offline reveal.js deck into slides/build/"
+	@echo "             (LESSON=08_momentum for one deck)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -52,9 +54,22 @@ BENCHMARKS := bench_optim bench_layers bench_grading bench_notebooks
 bench: $(STAMPS)/bench
 	@for b in $(BENCHMARKS); do echo "== $$b"; $(BIN)/python -m tests.benchmarks.$$b || exit 1; echo; done
 
+# The decks' reveal.js, MathJax, require.js and jQuery: pinned npm packages, installed once
+# (npm ci writes node_modules/.package-lock.json) and loaded by relative paths, so the
+# built decks work offline.
+SLIDE_ASSETS := slides/node_modules/.package-lock.json
+
+$(SLIDE_ASSETS): slides/package.json slides/package-lock.json
+	cd slides && npm ci --no-audit --no-fund --loglevel=error
+
+slide-assets: $(SLIDE_ASSETS)
+
+slides: $(STAMPS)/base $(SLIDE_ASSETS)
+	$(BIN)/python -m autograder slides $(if $(LESSON),--assignment $(LESSON))
+
 fixtures: $(STAMPS)/bench
 	$(BIN)/python scripts/record_torch_fixtures.py
 	$(BIN)/python scripts/record_torch_layer_fixtures.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis slides/build slides/node_modules

@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder {release,validate,grade}`."""
+"""Command line: `python -m autograder {release,validate,grade,slides}`."""
 
 from __future__ import annotations
 
@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="regrade everything, ignoring results of earlier runs")
     _limit_args(p)
+
+    p = sub.add_parser("slides", help="build the offline reveal.js deck of each lesson into "
+                                      "slides/build/ (executes the instructor notebooks)")
+    _course_args(p)
+    p.add_argument("--assignment", help="only this lesson's deck")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for the decks (default: slides/build beside the course root)")
     return parser
 
 
@@ -86,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             from .validate import validate
 
             return 0 if validate(course, args.assignment, workers=args.workers) else 1
+        if args.command == "slides":
+            return _slides(course, args)
         return _grade(course, args)
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -111,6 +120,14 @@ def _release(course: Course, args: argparse.Namespace) -> int:
         print(f"updated {line}")
     print(f"released {len(course.check_assignment(args.assignment))} assignment(s) to "
           f"{course.notebooks_dir}")
+    return 0
+
+
+def _slides(course: Course, args: argparse.Namespace) -> int:
+    from .slides import build
+
+    for path in build(course, args.assignment, args.out):
+        print(f"wrote {path}")
     return 0
 
 
