@@ -100,7 +100,9 @@ def diagnose(answer: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10
         nonzero = np.abs(y) > atol
         if nonzero.any() and np.allclose(x[~nonzero], 0, atol=atol):
             ratios = x[nonzero] / y[nonzero]
-            if np.allclose(ratios, ratios.flat[0], rtol=1e-6):
+            # a ratio of about 1 is a small difference, not a wrong constant factor
+            if np.allclose(ratios, ratios.flat[0], rtol=1e-6) and \
+                    not np.isclose(ratios.flat[0], 1.0, rtol=1e-4):
                 return f"every entry is {float(ratios.flat[0]):.6g} times the right value " \
                        "(a constant factor such as 2, 1/2, N or 1/N is off)"
         diff = np.abs(x - y)
@@ -168,6 +170,14 @@ def check_example(
     check(answer, expected, what=what, rtol=rtol, atol=atol)
 
 
+def _same(before: np.ndarray, after: np.ndarray) -> bool:
+    # A NaN the caller passed in is not a modification (NaN != NaN otherwise).
+    try:
+        return bool(np.array_equal(before, after, equal_nan=True))
+    except TypeError:  # equal_nan needs numbers; strings and objects compare plainly
+        return bool(np.array_equal(before, after))
+
+
 def check_unchanged(before: Any, after: Any, *, what: str) -> None:
     """Raise if an input was modified (``before`` is a deep copy taken before the call)."""
     if isinstance(before, Mapping):
@@ -175,7 +185,7 @@ def check_unchanged(before: Any, after: Any, *, what: str) -> None:
             check_unchanged(before[key], after[key], what=f"{what}[{key!r}]")
         return
     with quiet():
-        if not np.array_equal(np.asarray(before), np.asarray(after)):
+        if not _same(np.asarray(before), np.asarray(after)):
             raise AssertionError(
                 f"your function modified its input {what} in place; work on a copy "
                 "(e.g. x = x.copy(), or build a new array) so the caller's data stays intact."

@@ -78,3 +78,16 @@ def test_checks_write_nothing_to_stderr(capfd):
         feedback.check(nan_answer, [1.0, 1.0], what="q")
     feedback.check(np.log(np.array([1.0])), [0.0], what="q")
     assert capfd.readouterr().err == ""
+
+
+def test_an_input_that_already_holds_nan_is_not_reported_as_modified():
+    x = np.array([1.0, np.nan, 3.0])
+    assert feedback.call_without_mutation(lambda a: a.sum(), x) != 0
+    with pytest.raises(AssertionError, match="modified its input argument 1"):
+        feedback.call_without_mutation(lambda a: a.__setitem__(0, 5.0), x.copy())
+
+
+def test_an_answer_a_hair_off_is_not_called_a_constant_factor():
+    message = feedback.diagnose(np.array([1.0, 2.0]) * (1 + 3e-7), np.array([1.0, 2.0]))
+    assert "times the right value" not in message
+    assert "differ" in message
