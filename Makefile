@@ -13,7 +13,7 @@ LAB_ARGS ?=
 # Jupyter refuses to start as root (containers, Binder-like images) without this flag.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test lint bench fixtures slides slide-assets clean help
+.PHONY: lab test lint bench fixtures slides slide-assets screenshots clean help
 
 help:
 	@echo "make lab     open the course in JupyterLab (sets up .venv on first use)"
@@ -22,6 +22,7 @@ help:
 	@echo "make fixtures  re-record the PyTorch reference fixtures (optimizers, layers)"
 	@echo "make slides  build each lesson's offline reveal.js deck into slides/build/"
 	@echo "             (LESSON=08_momentum for one deck)"
+	@echo "make screenshots  re-take the README's screenshots with the browser tests"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -66,6 +67,12 @@ slide-assets: $(SLIDE_ASSETS)
 
 slides: $(STAMPS)/base $(SLIDE_ASSETS)
 	$(BIN)/python -m autograder slides $(if $(LESSON),--assignment $(LESSON))
+
+# The README's pictures are the browser tests' own screenshots (JupyterLab with a lesson's
+# widget, a slide of a deck), saved where the README links them.
+screenshots: $(STAMPS)/test $(SLIDE_ASSETS)
+	COURSE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/test_browser_lab.py tests/test_slides.py
 
 fixtures: $(STAMPS)/bench
 	$(BIN)/python scripts/record_torch_fixtures.py

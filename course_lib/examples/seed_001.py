@@ -1082,8 +1082,11 @@ EXAMPLES: list[Example] = [
             "Concrete case. Step 1 (v = 0, so the interim point is θ): as plain momentum, "
             "θ = (−4.6, 1.2), v = (0.4, 3.2). Step 2: interim θ̃ = θ + 0.5v = (−4.4, 2.8), "
             "g(θ̃) = (−0.88, 11.2), v = (0.2, 1.6) − 0.4·(−0.88, 11.2) = (0.552, −2.88), "
-            "θ = (−4.048, −1.68). The look-ahead gradient sees the overshoot in x₂ and "
-            "brakes harder than plain momentum (x₂ = 0.88)."
+            "θ = (−4.048, −1.68). The slide's numbers are right, but they are no win for "
+            "Nesterov: plain momentum reaches x₂ = 0.88 here, and along x₂ (curvature "
+            "h = 4, εh = 1.6) these settings exceed Nesterov's stability limit "
+            "εh < 2(1+α)/(1+2α) = 1.5 (plain momentum's is 2(1+α) = 3), so continued, "
+            "Nesterov diverges (|x₂| ≈ 100 after 30 steps) while momentum converges."
         ),
         decimals=None,
         lessons=("08_momentum",),
