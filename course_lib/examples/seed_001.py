@@ -914,7 +914,7 @@ EXAMPLES: list[Example] = [
             "the minimum all are positive, as the slide says."
         ),
         decimals=None,
-        lessons=("06_optimization_landscape",),
+        lessons=("06_optimization_landscape", "10_second_order"),
     ),
     Example(
         id="001-ill-conditioning-taylor",

@@ -312,7 +312,7 @@ EXAMPLES: list[Example] = [
             "(−1, −1, −1): −2 + 1 + 1 = 0, 1 − 2 + 1 = 0, 1 − 2 + 1 = 0. For a quadratic, "
             "solving ∇f = 0 is one Newton step."
         ),
-        lessons=LANDSCAPE,
+        lessons=(*LANDSCAPE, "10_second_order"),
     ),
     Example(
         id="002-quadratic-hessian",
