@@ -194,11 +194,14 @@ def check_unchanged(before: Any, after: Any, *, what: str) -> None:
 
 def call_without_mutation(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call ``fn`` and raise (naming the argument) if it modified any array argument."""
-    saved_args, saved_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+    # A function argument (a gradient, an objective's method) is not data: a deep copy of
+    # a bound method is bound to a copy of its object and never compares equal to it.
+    saved_args = {i: copy.deepcopy(a) for i, a in enumerate(args) if not callable(a)}
+    saved_kwargs = {k: copy.deepcopy(a) for k, a in kwargs.items() if not callable(a)}
     with quiet():
         result = fn(*args, **kwargs)
-    for i, (before, after) in enumerate(zip(saved_args, args, strict=True)):
-        check_unchanged(before, after, what=f"argument {i + 1}")
-    for key in saved_kwargs:
-        check_unchanged(saved_kwargs[key], kwargs[key], what=f"argument {key!r}")
+    for i, before in saved_args.items():
+        check_unchanged(before, args[i], what=f"argument {i + 1}")
+    for key, before in saved_kwargs.items():
+        check_unchanged(before, kwargs[key], what=f"argument {key!r}")
     return result

@@ -91,3 +91,14 @@ def test_an_answer_a_hair_off_is_not_called_a_constant_factor():
     message = feedback.diagnose(np.array([1.0, 2.0]) * (1 + 3e-7), np.array([1.0, 2.0]))
     assert "times the right value" not in message
     assert "differ" in message
+
+
+def test_a_function_argument_is_not_checked_for_mutation():
+    from course_lib import objectives
+
+    f = objectives.error_surface()
+    x = np.array([1.0, 1.0])
+    out = feedback.call_without_mutation(lambda grad, w: w - 0.1 * grad(w), f.gradient, x)
+    assert out.shape == (2,)
+    with pytest.raises(AssertionError, match="argument 2"):
+        feedback.call_without_mutation(lambda grad, w: w.__setitem__(0, 0.0), f.gradient, x)
