@@ -48,7 +48,7 @@ from .course import (
     generate_assignments,
     quiet_nbgrader_warnings,
 )
-from .grading import Context, Submission
+from .grading import Context, Submission, one_line
 
 COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "needs_manual_grade"]
 
@@ -184,7 +184,8 @@ def _prepare_workers(config) -> None:
 
 
 def run(course: Course, source: Path, out: Path, workers: int | None = None,
-        assignment: str | None = None, force: bool = False, echo=print) -> BatchOutcome:
+        assignment: str | None = None, force: bool = False, echo=print,
+        gradebook_url: str | None = None) -> BatchOutcome:
     started = time.monotonic()
     ensure_scripts_on_path()
     quiet_nbgrader_warnings()
@@ -198,12 +199,14 @@ def run(course: Course, source: Path, out: Path, workers: int | None = None,
     work = out / ".autograder"
     lock = _Lock(work / "lock")
     try:
-        return _run_locked(course, source, out, work, workers, assignment, force, echo, started)
+        return _run_locked(course, source, out, work, workers, assignment, force, echo, started,
+                           gradebook_url)
     finally:
         lock.release()
 
 
-def _run_locked(course, source, out, work, workers, assignment, force, echo, started):
+def _run_locked(course, source, out, work, workers, assignment, force, echo, started,
+                gradebook_url=None):
     from .execute import SandboxedExecute
 
     known = notebook_names(course)
@@ -260,6 +263,9 @@ def _run_locked(course, source, out, work, workers, assignment, force, echo, sta
                             keys[(s.student, s.assignment)]) for s in subs]
     results = [r for r in results if r is not None]
     _write_gradebook(out, template_db, results)
+    if gradebook_url:
+        record_in_gradebook(course, gradebook_url, results, work)
+        echo(f"Recorded {len(results)} grades in {gradebook_url}.")
     write_grades_csv(out / "grades.csv", results)
     (out / "report.md").write_text(
         report(results, inventory.ignored, mode, problem, config), encoding="utf-8")
@@ -350,11 +356,41 @@ def write_grades_csv(path: Path, results: list[dict]) -> None:
 def _write_gradebook(out: Path, template_db: Path, results: list[dict]) -> None:
     """DIR/gradebook.db: an nbgrader gradebook of the whole batch, written by this process
     alone (nbgrader's formgrader or `nbgrader export` can read it)."""
-    from nbgrader.api import Gradebook
-
     tmp = out / "gradebook.db.tmp"
     shutil.copy(template_db, tmp)
-    with Gradebook(f"sqlite:///{tmp}") as gb:
+    _record_grades(f"sqlite:///{tmp}", results)
+    os.replace(tmp, out / "gradebook.db")
+
+
+def record_in_gradebook(course: Course, db_url: str, results: list[dict], work: Path) -> None:
+    """Record the batch's grades in the course's own gradebook at ``db_url``
+    (``--gradebook``; e.g. the PostgreSQL gradebook of a JupyterHub course).
+
+    Assignments the gradebook does not know yet are generated into it first, as nbgrader's
+    ``generate_assignment`` would with that ``db_url``. Only this (parent) process writes
+    it, after every worker has finished, so the workers never contend for the database.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    try:
+        with Gradebook(db_url) as gb:
+            missing = []
+            for a in sorted({r["assignment"] for r in results}):
+                try:
+                    gb.find_assignment(a)
+                except MissingEntry:
+                    missing.append(a)
+    except Exception as exc:  # a wrong URL, a missing driver, a server that refuses
+        raise CourseError(f"cannot open the gradebook {db_url}: {one_line(exc)}") from exc
+    if missing:
+        generate_assignments(course, missing, work / "gradebook-assignments", db_url=db_url)
+    _record_grades(db_url, results)
+
+
+def _record_grades(db_url: str, results: list[dict]) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gb:
         for r in sorted(results, key=lambda r: (r["student"], r["assignment"])):
             gb.update_or_create_student(r["student"])
             submission = gb.update_or_create_submission(r["assignment"], r["student"])
@@ -369,7 +405,6 @@ def _write_gradebook(out: Path, template_db: Path, results: list[dict]) -> None:
                     cell = comments.get((notebook.name, c.name))
                     c.auto_comment = cell["auto_comment"] if cell else None
             gb.db.commit()
-    os.replace(tmp, out / "gradebook.db")
 
 
 def report(results: list[dict], ignored: list[str], mode: str, problem: str | None,

@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
                                         "whose file names do not name the assignment)")
     p.add_argument("--force", action="store_true",
                    help="regrade everything, ignoring results of earlier runs")
+    p.add_argument("--gradebook", metavar="URL", default=None,
+                   help="also record the grades in this nbgrader gradebook, e.g. the "
+                        "course's postgresql://user@host/course (DIR/gradebook.db is "
+                        "written either way)")
     _limit_args(p)
 
     p = sub.add_parser("slides", help="build the offline reveal.js deck of each lesson into "
@@ -135,7 +139,7 @@ def _grade(course: Course, args: argparse.Namespace) -> int:
     from .batch import run
 
     outcome = run(course, args.submissions, args.out, workers=args.workers,
-                  assignment=args.assignment, force=args.force)
+                  assignment=args.assignment, force=args.force, gradebook_url=args.gradebook)
     attention = sum(r["status"] != "ok" for r in outcome.results)
     print(f"Graded {outcome.graded} submissions ({outcome.reused} reused) in "
           f"{outcome.seconds:.1f} s; {attention} need attention: see {args.out / 'report.md'}")

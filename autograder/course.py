@@ -159,13 +159,15 @@ def _empty_gradebook() -> Path:
     return path
 
 
-def generate_assignments(course: Course, assignments: list[str], work_root: Path) -> Path:
+def generate_assignments(course: Course, assignments: list[str], work_root: Path,
+                         db_url: str | None = None) -> Path:
     """Run nbgrader's generate_assignment for `assignments` in a scratch course root.
 
     Returns the gradebook file, which then holds the assignments, their notebooks and their
     source cells (hidden tests included); the student versions are in
     `work_root/release/<id>/`. The scratch root links to the real sources, so nothing is
-    written to the course folder.
+    written to the course folder. With `db_url` (any gradebook nbgrader can open, such as
+    ``postgresql://...``) the assignments are recorded there instead of in a new file.
     """
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
@@ -178,10 +180,11 @@ def generate_assignments(course: Course, assignments: list[str], work_root: Path
     source_name = course.source_dir.name
     os.symlink(course.source_dir, work_root / source_name)
     db_path = work_root / "gradebook.db"
-    shutil.copy(_empty_gradebook(), db_path)
+    if db_url is None:
+        shutil.copy(_empty_gradebook(), db_path)
     config = course.config_copy()
     config.CourseDirectory.root = str(work_root)
-    config.CourseDirectory.db_url = f"sqlite:///{db_path}"
+    config.CourseDirectory.db_url = db_url or f"sqlite:///{db_path}"
     for assignment in assignments:
         coursedir = CourseDirectory(config=config)
         coursedir.assignment_id = assignment

@@ -460,3 +460,32 @@ def test_an_interrupted_run_finishes_the_rest(batch):
     assert done.returncode == 0, done.stderr
     assert "Graded 2 submissions (19 reused)" in done.stdout
     assert (batch["out"] / "grades.csv").read_bytes() == csv_before
+
+
+def test_grades_are_recorded_in_the_courses_own_gradebook(batch, tmp_path):
+    """--gradebook URL (a JupyterHub course's PostgreSQL gradebook; SQLite here) gets the
+    assignment, the students and their scores, and a second run updates, not duplicates."""
+    from nbgrader.api import Gradebook
+
+    url = f"sqlite:///{tmp_path / 'course_gradebook.db'}"
+    for _ in range(2):
+        done = autograder("grade", batch["subs"], "--out", batch["out"], "--course",
+                          batch["course"], "--workers", 2, "--cell-timeout", CELL_TIMEOUT,
+                          "--submission-timeout", 60, "--memory-mb", MEMORY_MB,
+                          "--gradebook", url)
+        assert done.returncode == 0, done.stderr
+        assert f"Recorded 21 grades in {url}" in done.stdout
+    with Gradebook(url) as gb:
+        assert [a.name for a in gb.assignments] == [ASSIGNMENT]
+        assert gb.find_assignment(ASSIGNMENT).max_score == 5.0
+        assert len(gb.students) == len(batch["grades"])
+        for (student, assignment), r in batch["grades"].items():
+            assert gb.find_submission(assignment, student).score == pytest.approx(
+                float(r["score"])), student
+
+
+def test_a_gradebook_that_cannot_be_opened_is_a_clear_error(batch):
+    done = autograder("grade", batch["subs"], "--out", batch["out"], "--course", batch["course"],
+                      "--cell-timeout", CELL_TIMEOUT, "--gradebook", "nosuchdb://nowhere/x")
+    assert done.returncode == 2
+    assert "cannot open the gradebook nosuchdb://nowhere/x" in done.stderr
