@@ -184,6 +184,13 @@ def check_unchanged(before: Any, after: Any, *, what: str) -> None:
         for key in before:
             check_unchanged(before[key], after[key], what=f"{what}[{key!r}]")
         return
+    if isinstance(before, list | tuple) and any(isinstance(b, np.ndarray) for b in before):
+        # e.g. one weight matrix per layer: shapes differ, so compare item by item
+        if len(before) != len(after):
+            raise AssertionError(f"your function changed the length of its input {what}.")
+        for i, (b, a) in enumerate(zip(before, after, strict=True)):
+            check_unchanged(b, a, what=f"{what}[{i}]")
+        return
     with quiet():
         if not _same(np.asarray(before), np.asarray(after)):
             raise AssertionError(

@@ -102,3 +102,10 @@ def test_a_function_argument_is_not_checked_for_mutation():
     assert out.shape == (2,)
     with pytest.raises(AssertionError, match="argument 2"):
         feedback.call_without_mutation(lambda grad, w: w.__setitem__(0, 0.0), f.gradient, x)
+
+
+def test_a_list_of_arrays_of_different_shapes_is_checked_item_by_item():
+    layers = [np.ones((2, 3)), np.ones(3)]
+    assert feedback.call_without_mutation(lambda ws: len(ws), layers) == 2
+    with pytest.raises(AssertionError, match=r"argument 1\[1\]"):
+        feedback.call_without_mutation(lambda ws: ws[1].__setitem__(0, 7.0), layers)
