@@ -166,3 +166,43 @@ def test_bad_arguments_name_the_problem():
         l05.plot_training(lr=-0.1)
     with pytest.raises(CourseLibError, match="init_std must be > 0"):
         l05.plot_signal(init_std=0.0)
+
+
+# --- in-place updates ------------------------------------------------------------------
+
+
+EXPLORERS = [l05.training_explorer, l05.signal_explorer]
+
+
+def _pixels(fig) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba(), dtype=np.int16)
+
+
+def _walk(explorer) -> list[dict]:
+    """Value sets visiting each control's low, middle and high value in turn."""
+    values, walk = explorer.defaults(), []
+    for control in explorer.controls:
+        for value in control.values(3):
+            values = {**values, control.name: value}
+            walk.append(values)
+    return walk
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=lambda ex: ex.name)
+def test_updates_in_a_row_draw_what_a_fresh_plot_draws(explorer):
+    # tests/test_widgets.py compares one update from the defaults with a fresh plot; here
+    # many updates in a row must leave nothing behind (no stale artist, legend entry or
+    # data limit from an earlier value)
+    fig = explorer.plot(**explorer.defaults())
+    walk = _walk(explorer)
+    for values in walk:
+        explorer.update(fig, **values)
+    fresh = explorer.plot(**walk[-1])
+    assert [len(ax.get_children()) for ax in fig.axes] == [
+        len(ax.get_children()) for ax in fresh.axes]
+    for ax, ax_fresh in zip(fig.axes, fresh.axes, strict=True):
+        assert ax.get_xlim() == pytest.approx(ax_fresh.get_xlim(), rel=1e-12)
+        assert ax.get_ylim() == pytest.approx(ax_fresh.get_ylim(), rel=1e-12)
+    diff = np.abs(_pixels(fig) - _pixels(fresh))
+    assert (diff > 32).mean() < 1e-3

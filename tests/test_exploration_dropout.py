@@ -88,6 +88,11 @@ def test_plot_schemes_marks_the_mean_and_the_test_value(p_drop):
     for ax, value in zip(fig.axes, (keep * 10.0, 10.0), strict=True):
         vertical = [line.get_xdata()[0] for line in ax.get_lines()]
         assert vertical == pytest.approx([value, value])
+    # every bar is in view: z runs over the subset sums 0..10 of the weights (scale at
+    # test), divided by the keep probability when inverted
+    for ax, top in zip(fig.axes, (10.0, 10.0 / keep), strict=True):
+        low, high = ax.get_xlim()
+        assert low <= 0.0 and high >= top
 
 
 # --- ensemble view ---------------------------------------------------------------------
@@ -245,3 +250,43 @@ def test_bad_rates_are_refused_with_the_argument_named():
         l04.plot_schemes(1.0)
     with pytest.raises(CourseLibError, match="p_drop_input must lie"):
         l04.plot_thinned_networks(p_drop_input=-0.1)
+
+
+# --- in-place updates ------------------------------------------------------------------
+
+
+EXPLORERS = [l04.THINNED_NETWORKS, l04.SCHEMES, l04.RATE_VS_ERROR, l04.BALDI_MONTE_CARLO]
+
+
+def _pixels(fig) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba(), dtype=np.int16)
+
+
+def _walk(explorer) -> list[dict]:
+    """Value sets visiting each control's low, middle and high value in turn."""
+    values, walk = explorer.defaults(), []
+    for control in explorer.controls:
+        for value in control.values(3):
+            values = {**values, control.name: value}
+            walk.append(values)
+    return walk
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=lambda ex: ex.name)
+def test_updates_in_a_row_draw_what_a_fresh_plot_draws(explorer):
+    # tests/test_widgets.py compares one update from the defaults with a fresh plot; here
+    # many updates in a row must leave nothing behind (no stale artist, legend entry or
+    # data limit from an earlier value)
+    fig = explorer.plot(**explorer.defaults())
+    walk = _walk(explorer)
+    for values in walk:
+        explorer.update(fig, **values)
+    fresh = explorer.plot(**walk[-1])
+    assert [len(ax.get_children()) for ax in fig.axes] == [
+        len(ax.get_children()) for ax in fresh.axes]
+    for ax, ax_fresh in zip(fig.axes, fresh.axes, strict=True):
+        assert ax.get_xlim() == pytest.approx(ax_fresh.get_xlim(), rel=1e-12)
+        assert ax.get_ylim() == pytest.approx(ax_fresh.get_ylim(), rel=1e-12)
+    diff = np.abs(_pixels(fig) - _pixels(fresh))
+    assert (diff > 32).mean() < 1e-3

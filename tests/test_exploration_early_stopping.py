@@ -269,3 +269,43 @@ def test_both_explorers_are_registered_for_the_lesson():
     for name in ("l03.patience", "l03.shrinkage"):
         assert explorers[name].lesson == "03_early_stopping_and_ensembles"
     assert penalties.early_stopping_equivalent_alpha(0.01, 50) == 2.0  # the default's α
+
+
+# --- in-place updates ------------------------------------------------------------------
+
+
+EXPLORERS = [l03.PATIENCE, l03.SHRINKAGE]
+
+
+def _pixels(fig) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba(), dtype=np.int16)
+
+
+def _walk(explorer) -> list[dict]:
+    """Value sets visiting each control's low, middle and high value in turn."""
+    values, walk = explorer.defaults(), []
+    for control in explorer.controls:
+        for value in control.values(3):
+            values = {**values, control.name: value}
+            walk.append(values)
+    return walk
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=lambda ex: ex.name)
+def test_updates_in_a_row_draw_what_a_fresh_plot_draws(explorer):
+    # tests/test_widgets.py compares one update from the defaults with a fresh plot; here
+    # many updates in a row must leave nothing behind (no stale artist, legend entry or
+    # data limit from an earlier value)
+    fig = explorer.plot(**explorer.defaults())
+    walk = _walk(explorer)
+    for values in walk:
+        explorer.update(fig, **values)
+    fresh = explorer.plot(**walk[-1])
+    assert [len(ax.get_children()) for ax in fig.axes] == [
+        len(ax.get_children()) for ax in fresh.axes]
+    for ax, ax_fresh in zip(fig.axes, fresh.axes, strict=True):
+        assert ax.get_xlim() == pytest.approx(ax_fresh.get_xlim(), rel=1e-12)
+        assert ax.get_ylim() == pytest.approx(ax_fresh.get_ylim(), rel=1e-12)
+    diff = np.abs(_pixels(fig) - _pixels(fresh))
+    assert (diff > 32).mean() < 1e-3

@@ -17,7 +17,10 @@ seed 004 §1.4-1.6); this module only decides what to draw.
 
 The curves of the explorers are computed once per setting of the data (truth, noise,
 training-set size, design) and cached, so moving the degree or λ slider only redraws.
-Figures are plain :class:`matplotlib.figure.Figure` objects on an Agg canvas (no pyplot
+Each explorer redraws its figure in place (:func:`update_degree`, :func:`update_ridge`:
+new line data, titles and limits, no new axes); the plot function draws the frame and
+calls the same update, so an updated figure is what a fresh one would be. Figures are
+plain :class:`matplotlib.figure.Figure` objects on an Agg canvas (no pyplot
 state), which Jupyter displays as an image.
 """
 
@@ -172,46 +175,102 @@ def _positive(values: np.ndarray) -> np.ndarray:
 
 def _draw_fits(ax, predictions: np.ndarray, mean_prediction: np.ndarray, truth: Truth,
                n_curves: int = N_CURVES, *, legend: bool = True) -> None:
-    """Fitted curves of the first training sets, their mean over all sets, and the truth."""
+    """Fitted curves of the first training sets, their mean over all sets, and the truth.
+
+    The lines carry gids (``fit0``, ``fit1``, ..., ``mean``, ``truth``) for
+    :func:`_set_fits`, which changes their data in place.
+    """
     for k in range(min(n_curves, predictions.shape[0])):
-        ax.plot(X_TEST, predictions[k], color="tab:orange", lw=1, alpha=0.6,
+        ax.plot(X_TEST, predictions[k], color="tab:orange", lw=1, alpha=0.6, gid=f"fit{k}",
                 label="fit on one training set" if k == 0 else None)
-    ax.plot(X_TEST, mean_prediction, color="tab:blue", lw=2.5, ls="--",
+    ax.plot(X_TEST, mean_prediction, color="tab:blue", lw=2.5, ls="--", gid="mean",
             label=f"mean of all {predictions.shape[0]} fits")
-    ax.plot(X_TEST, truth(X_TEST), color="black", lw=2, label=f"truth f(x) = {_formula(truth)}")
+    ax.plot(X_TEST, truth(X_TEST), color="black", lw=2, gid="truth",
+            label=_truth_label(truth))
     ax.set_ylim(-2.2, 2.2)
-    ax.set_yticks([-2.0, -1.0, 0.0, 1.0, 2.0])  # few ticks: each one costs drawing time
-    ax.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0])
+    ax.set_yticks([-2.0, 0.0, 2.0])  # few ticks: each one costs about 1 ms to draw
+    ax.set_xticks([0.0, 0.5, 1.0])
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     if legend:
         ax.legend(loc="lower left", fontsize=8)
 
 
-def _draw_terms(ax, labels: np.ndarray, curve: BiasVarianceCurve) -> None:
-    """bias², variance, σ², their sum and the measured error against the capacity axis.
+def _truth_label(truth: Truth) -> str:
+    return f"truth f(x) = {_formula(truth)}"
 
-    bias² and variance get a band of ± 2 Monte-Carlo standard errors: where the variance
-    is large, bias² cannot be told apart from 0 with this many training sets.
+
+def _by_gid(ax) -> dict:
+    """The artists of ``ax`` that have a gid, by gid."""
+    return {a.get_gid(): a for a in ax.get_children() if a.get_gid() is not None}
+
+
+def _set_fits(ax, predictions: np.ndarray, mean_prediction: np.ndarray, truth: Truth) -> None:
+    """Put new fits, mean and truth into the lines of :func:`_draw_fits` (same count)."""
+    lines = _by_gid(ax)
+    for k in range(N_CURVES):
+        lines[f"fit{k}"].set_ydata(predictions[k])
+    lines["mean"].set_ydata(mean_prediction)
+    label = _truth_label(truth)
+    lines["truth"].set_ydata(truth(X_TEST))
+    if lines["truth"].get_label() != label:
+        lines["truth"].set_label(label)
+        ax.get_legend().get_texts()[-1].set_text(label)  # the truth is the last entry
+
+
+_TERMS = (("bias2", "o-", "bias² (± 2 s.e.)"), ("variance", "s-", "variance (± 2 s.e.)"))
+
+
+def _draw_terms(ax, labels: np.ndarray) -> None:
+    """Artists for bias², variance, σ², their sum and the measured error against ``labels``.
+
+    Drawn at 1 here (gids ``band-bias2``, ``bias2``, ..., ``measured``); :func:`_set_terms`
+    puts a curve's values in. bias² and variance get a band of ± 2 Monte-Carlo standard
+    errors: where the variance is large, bias² cannot be told apart from 0 with this many
+    training sets.
     """
-    for name, marker in (("bias2", "o-"), ("variance", "s-")):
-        value, se = getattr(curve, name), getattr(curve, f"{name}_se")
-        ax.fill_between(labels, _positive(value - 2 * se), _positive(value + 2 * se),
-                        color=_COLORS[name], alpha=0.15, lw=0)
-        ax.plot(labels, _positive(value), marker, color=_COLORS[name], ms=4,
-                label="bias² (± 2 s.e.)" if name == "bias2" else "variance (± 2 s.e.)")
-    ax.plot(labels, _positive(curve.noise), ":", color=_COLORS["noise"], lw=2,
-            label="noise σ²")
-    ax.plot(labels, _positive(curve.expected_error_predicted), "-", color=_COLORS["total"],
-            lw=2, label="bias² + variance + σ²")
-    ax.plot(labels, _positive(curve.expected_error_measured), "x", color=_COLORS["measured"],
-            ms=7, mew=2, label="measured E[(y − f̂)²]")
+    ones = np.ones(len(labels))
+    for name, marker, label in _TERMS:
+        ax.fill_between(labels, ones, ones, color=_COLORS[name], alpha=0.15, lw=0,
+                        gid=f"band-{name}")
+        ax.plot(labels, ones, marker, color=_COLORS[name], ms=4, gid=name, label=label)
+    ax.plot(labels, ones, ":", color=_COLORS["noise"], lw=2, gid="noise", label="noise σ²")
+    ax.plot(labels, ones, "-", color=_COLORS["total"], lw=2, gid="total",
+            label="bias² + variance + σ²")
+    ax.plot(labels, ones, "x", color=_COLORS["measured"], ms=7, mew=2, gid="measured",
+            label="measured E[(y − f̂)²]")
     ax.set_yscale("log")
     _plain_log_ticks(ax.yaxis)
     ax.set_ylabel("error (log scale)")
     ax.grid(True, which="major", alpha=0.3)
     # outside the axes: no curve is ever hidden, whatever the sliders do
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, borderaxespad=0)
+
+
+def _set_terms(ax, curve: BiasVarianceCurve, mark: float) -> None:
+    """Put ``curve``'s terms into :func:`_draw_terms`' artists, move the mark, rescale."""
+    art = _by_gid(ax)
+    labels = np.array(curve.labels, dtype=np.float64)
+    for name, _marker, _label in _TERMS:
+        value, se = getattr(curve, name), getattr(curve, f"{name}_se")
+        art[f"band-{name}"].set_data(labels, _positive(value - 2 * se),
+                                     _positive(value + 2 * se))
+        art[name].set_ydata(_positive(value))
+    art["noise"].set_ydata(_positive(curve.noise))
+    art["total"].set_ydata(_positive(curve.expected_error_predicted))
+    art["measured"].set_ydata(_positive(curve.expected_error_measured))
+    art["mark"].set_xdata([mark, mark])
+    # the data changed under the artists: recompute the limits as a fresh plot would
+    ax.relim()
+    ax.autoscale_view()
+
+
+def _check_degree(degree: int) -> int:
+    degree = check_int("degree", degree)
+    if degree not in DEGREES:
+        raise CourseLibError(f"degree must be between {DEGREES[0]} and {DEGREES[-1]}, "
+                             f"got {degree}")
+    return degree
 
 
 def plot_degree(
@@ -227,24 +286,52 @@ def plot_degree(
     mean :math:`\bar f` over all :data:`N_SETS` sets and the truth :math:`f`. Right:
     bias², variance, :math:`\sigma^2`, their sum and the directly measured expected error
     against the degree, from :func:`degree_curve`, with the chosen degree marked.
+
+    This draws the frame (axes, artists) and :func:`update_degree` fills it in; the
+    explorer calls :func:`update_degree` alone on each slider change.
     """
-    degree = check_int("degree", degree)
-    if degree not in DEGREES:
-        raise CourseLibError(f"degree must be between {DEGREES[0]} and {DEGREES[-1]}, "
-                             f"got {degree}")
-    curve = degree_curve(n_train, noise_std, truth, design)
-    res = curve.result(degree)
+    _check_degree(degree)
+    _check_data_args(n_train, noise_std, truth, design)
     fig = _new_figure(12.5, 4.2, right=0.82)
     left, right = fig.subplots(1, 2)
-    _draw_fits(left, res.predictions, res.mean_prediction, truth_function(truth,
-               noise_std=noise_std))
-    left.set_title(f"degree m = {degree}, N = {n_train} points per set")
-    _draw_terms(right, np.array(DEGREES), curve)
-    right.axvline(degree, color="0.3", lw=1, ls="--")
+    blank = np.zeros((N_SETS, X_TEST.size))
+    _draw_fits(left, blank, blank[0], truth_function(truth, noise_std=noise_std))
+    _draw_terms(right, np.array(DEGREES))
+    right.axvline(degree, color="0.3", lw=1, ls="--", gid="mark")
     right.set_xlabel("degree m (capacity)")
-    right.set_xticks(DEGREES[::2])
-    right.set_title(f"m = {degree}: bias² {res.bias2:.2g}, variance {res.variance:.2g}")
+    right.set_xticks(DEGREES[::3])
+    update_degree(fig, degree, n_train, noise_std, truth, design)
     return fig
+
+
+def update_degree(
+    fig: Figure,
+    degree: int = 3,
+    n_train: int = 15,
+    noise_std: float = 0.3,
+    truth: str = "sin",
+    design: str = "fixed",
+) -> None:
+    """Redraw a figure of :func:`plot_degree` in place for new slider values."""
+    degree = _check_degree(degree)
+    curve = degree_curve(n_train, noise_std, truth, design)
+    res = curve.result(degree)
+    left, right = fig.axes[:2]
+    _set_fits(left, res.predictions, res.mean_prediction,
+              truth_function(truth, noise_std=noise_std))
+    # y given: a title placed by hand skips matplotlib's search for tick labels above the
+    # axes on every draw (there are none, so it lands where it would anyway)
+    left.set_title(f"degree m = {degree}, N = {n_train} points per set", y=1.0)
+    _set_terms(right, curve, degree)
+    right.set_title(f"m = {degree}: bias² {res.bias2:.2g}, variance {res.variance:.2g}",
+                    y=1.0)
+
+
+def _ridge_here(lam: float, degree: int, n_train: int, noise_std: float):
+    """The decomposition at ``lam`` itself, on the training sets of :func:`ridge_curve`."""
+    return sweep(truth_function("sin", noise_std=noise_std), {lam: polynomial_fit(degree, lam)},
+                 n_train=n_train, n_sets=N_SETS, x_test=X_TEST, rng=np.random.default_rng(0),
+                 design="fixed").results[0]
 
 
 def plot_ridge(
@@ -259,27 +346,44 @@ def plot_ridge(
     \lambda\lVert w\rVert^2` with the bias :math:`w_0` not penalized (its item 3). The
     data are those of :func:`plot_degree` (sine truth, fixed design); the curve is
     :func:`ridge_curve` over :data:`LAMS`, and the value at ``lam`` itself is a
-    decomposition on the same training sets.
+    decomposition on the same training sets. :func:`update_ridge` fills in the frame drawn
+    here, and alone redraws it on each slider change.
     """
     lam = check_positive("lam", lam)
-    degree = check_int("degree", degree, minimum=1)
-    truth, design = "sin", "fixed"
-    curve = ridge_curve(degree, n_train, noise_std, truth, design)
-    here = sweep(truth_function(truth, noise_std=noise_std), {lam: polynomial_fit(degree, lam)},
-                 n_train=n_train, n_sets=N_SETS, x_test=X_TEST, rng=np.random.default_rng(0),
-                 design=design).results[0]
+    check_int("degree", degree, minimum=1)
+    _check_data_args(n_train, noise_std, "sin", "fixed")
     fig = _new_figure(12.5, 4.2, right=0.82)
     left, right = fig.subplots(1, 2)
-    _draw_fits(left, here.predictions, here.mean_prediction,
-               truth_function(truth, noise_std=noise_std))
-    left.set_title(f"degree {degree}, λ = {lam:.2g}, N = {n_train}")
-    _draw_terms(right, np.array(LAMS), curve)
+    blank = np.zeros((N_SETS, X_TEST.size))
+    _draw_fits(left, blank, blank[0], truth_function("sin", noise_std=noise_std))
+    _draw_terms(right, np.array(LAMS))
     right.set_xscale("log")
     _plain_log_ticks(right.xaxis)
-    right.axvline(lam, color="0.3", lw=1, ls="--")
+    right.axvline(lam, color="0.3", lw=1, ls="--", gid="mark")
     right.set_xlabel("ridge λ (large λ: simpler model)")
-    right.set_title(f"λ = {lam:.2g}: bias² {here.bias2:.2g}, variance {here.variance:.2g}")
+    update_ridge(fig, lam, degree, n_train, noise_std)
     return fig
+
+
+def update_ridge(
+    fig: Figure,
+    lam: float = 1e-3,
+    degree: int = 9,
+    n_train: int = 15,
+    noise_std: float = 0.3,
+) -> None:
+    """Redraw a figure of :func:`plot_ridge` in place for new slider values."""
+    lam = check_positive("lam", lam)
+    degree = check_int("degree", degree, minimum=1)
+    curve = ridge_curve(degree, n_train, noise_std, "sin", "fixed")
+    here = _ridge_here(lam, degree, n_train, noise_std)
+    left, right = fig.axes[:2]
+    _set_fits(left, here.predictions, here.mean_prediction,
+              truth_function("sin", noise_std=noise_std))
+    left.set_title(f"degree {degree}, λ = {lam:.2g}, N = {n_train}", y=1.0)  # see update_degree
+    _set_terms(right, curve, lam)
+    right.set_title(f"λ = {lam:.2g}: bias² {here.bias2:.2g}, variance {here.variance:.2g}",
+                    y=1.0)
 
 
 def plot_fits_by_degree(
@@ -425,6 +529,7 @@ DEGREE_EXPLORER = register(Explorer(
     name="l01_bias_variance.degree",
     lesson="01_bias_variance",
     plot=plot_degree,
+    update=update_degree,
     controls=(
         Control("degree", 3, DEGREES[0], DEGREES[-1], 1, description="degree m"),
         Control("n_train", 15, 8, 60, 1, description="points N"),
@@ -439,6 +544,7 @@ RIDGE_EXPLORER = register(Explorer(
     name="l01_bias_variance.ridge",
     lesson="01_bias_variance",
     plot=plot_ridge,
+    update=update_ridge,
     controls=(
         Control("lam", 1e-3, -8, 2, 0.25, log=True, description="λ"),
         Control("degree", 9, 1, 12, 1, description="degree m"),

@@ -17,10 +17,13 @@ implementations (:mod:`course_lib.penalties`, :mod:`course_lib.linear_models`,
   shifted by a constant (seed 004 sec. 1.6 item 3).
 
 The coefficient paths are computed once (about half a second, at the first figure) and
-cached, so a slider update only refits at the current λ and redraws; the figures avoid
-what makes matplotlib slow (minor log ticks, mathtext, colorbars) to keep an update near
-or under 100 ms. The data sets come from fixed ``numpy.random.Generator`` seeds, so the
-figures are the same in every run.
+cached, so a slider update only refits at the current λ and redraws. Each explorer
+redraws its figure in place (``update_paths``, ``update_constraint``,
+``update_shrinkage``, ``update_bias``: new data, labels and limits, no new axes); each
+plot function draws the frame and calls the same update, so an updated figure is what a
+fresh one would be. The figures also avoid what makes matplotlib slow (minor log ticks,
+mathtext, colorbars) to keep an update under 100 ms. The data sets come from fixed
+``numpy.random.Generator`` seeds, so the figures are the same in every run.
 """
 
 from __future__ import annotations
@@ -49,7 +52,10 @@ def _log_axis(ax, ticks, axis: str = "x") -> None:
     """A log-scale axis with a few plain labels and no minor ticks.
 
     Matplotlib's default log axis builds dozens of minor ticks and typesets every label
-    with mathtext, which alone takes most of a 100 ms redraw budget.
+    with mathtext, which alone takes most of a 100 ms redraw budget. For the same reason
+    the explorers' titles are set with ``y=1.0``: a title placed by hand skips matplotlib's
+    search, on every draw, for tick labels above the axes (there are none, so the title
+    lands where it would anyway).
     """
     target = ax.xaxis if axis == "x" else ax.yaxis
     (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
@@ -154,6 +160,38 @@ def coefficient_paths(penalty: str = "lasso") -> tuple[np.ndarray, np.ndarray]:
     return paths["ridge"].copy(), paths[penalty].copy()
 
 
+def _by_gid(fig) -> dict:
+    """The artists of ``fig``'s axes that have a gid, by gid (what an update changes)."""
+    return {a.get_gid(): a for ax in fig.axes for a in ax.get_children()
+            if a.get_gid() is not None}
+
+
+def _rescale(fig) -> None:
+    """Recompute every axes' limits from its artists' data, as a fresh plot would.
+
+    All the data limits first: axes that share y take their limits from all of them.
+    """
+    for ax in fig.axes:
+        ax.relim()
+    for ax in fig.axes:
+        ax.autoscale_view()
+
+
+def _relabel(ax, artist, label: str) -> None:
+    """Give ``artist`` a new label, in ``ax``'s legend too (its entry is found by label)."""
+    old = artist.get_label()
+    if old == label:
+        return
+    artist.set_label(label)
+    for text in ax.get_legend().get_texts():
+        if text.get_text() == old:
+            text.set_text(label)
+            return
+
+
+_PATH_PANELS = (("ridge", "ridge (L2)"), ("l1", None))  # (gid prefix, title; None: penalty)
+
+
 def plot_paths(lam: float = 10.0, penalty: str = "lasso"):
     """Ridge and lasso (or elastic-net) coefficient paths against λ, and their sparsity.
 
@@ -161,35 +199,53 @@ def plot_paths(lam: float = 10.0, penalty: str = "lasso"):
     weight over :data:`PATH_LAMS`, the current λ as a vertical line and the weights fitted
     at that λ as dots (hollow where the weight is exactly zero); the titles count the
     non-zero weights. Lasso zeros are exact zeros of coordinate descent's soft threshold;
-    ridge weights shrink but are never exactly zero.
+    ridge weights shrink but are never exactly zero. :func:`update_paths` fills in the
+    frame drawn here (and alone redraws it when a slider moves).
     """
     lam = check_positive("lam", lam)
-    ridge_path, l1_path = coefficient_paths(penalty)
-    ridge_now = ridge_coefficients(lam)
-    l1_now = l1_coefficients(lam, PATH_PENALTIES[penalty])
-    d = ridge_now.size
+    check_choice("penalty", penalty, tuple(PATH_PENALTIES))
+    d = path_problem().X.shape[1]
     colors = plt.get_cmap("tab10")(np.arange(d))
-
+    blank = np.zeros(PATH_LAMS.size)
     fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.0), sharey=True)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.86, wspace=0.08)
-    panels = ((axes[0], ridge_path, ridge_now, "ridge (L2)", "ridge"),
-              (axes[1], l1_path, l1_now, penalty, "l1"))
-    for ax, path, now, title, gid in panels:
+    for ax, (gid, _title) in zip(axes, _PATH_PANELS, strict=True):
         for j in range(d):
-            ax.plot(PATH_LAMS, path[:, j], color=colors[j], lw=1.5, label=f"w{_SUB[j + 1]}")
-        zero = now == 0.0
+            ax.plot(PATH_LAMS, blank, color=colors[j], lw=1.5, label=f"w{_SUB[j + 1]}",
+                    gid=f"{gid}-path{j}")
         # one scatter: filled dots for non-zero weights, hollow ones for exact zeros
-        ax.scatter(np.full(d, lam), now, s=30, zorder=3, gid=f"{gid}-now",
-                   facecolors=np.where(zero[:, None], 1.0, colors), edgecolors=colors)
+        ax.scatter(np.full(d, lam), np.zeros(d), s=30, zorder=3, gid=f"{gid}-now",
+                   facecolors=colors, edgecolors=colors)
         ax.axvline(lam, color="0.3", ls="--", lw=1, gid=f"{gid}-lam")
         ax.axhline(0.0, color="0.6", lw=0.6)
         _log_axis(ax, PATH_TICKS)
         ax.set_xlabel("λ (log scale)")
-        ax.set_title(f"{title}: {np.count_nonzero(now)} of {d} weights ≠ 0", fontsize=10)
     axes[0].set_ylabel("fitted weight wⱼ")
     axes[0].legend(loc="upper right", fontsize=7, ncol=2)
     axes[0].yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    update_paths(fig, lam, penalty)
     return fig
+
+
+def update_paths(fig, lam: float = 10.0, penalty: str = "lasso") -> None:
+    """Redraw a figure of :func:`plot_paths` in place for new slider values."""
+    lam = check_positive("lam", lam)
+    paths = dict(zip(("ridge", "l1"), coefficient_paths(penalty), strict=True))
+    now = {"ridge": ridge_coefficients(lam),
+           "l1": l1_coefficients(lam, PATH_PENALTIES[penalty])}
+    art = _by_gid(fig)
+    for ax, (gid, title) in zip(fig.axes, _PATH_PANELS, strict=True):
+        d = now[gid].size
+        for j in range(d):
+            art[f"{gid}-path{j}"].set_ydata(paths[gid][:, j])
+        dots = art[f"{gid}-now"]
+        dots.set_offsets(np.column_stack([np.full(d, lam), now[gid]]))
+        zero = now[gid] == 0.0
+        dots.set_facecolors(np.where(zero[:, None], 1.0, dots.get_edgecolors()))
+        art[f"{gid}-lam"].set_xdata([lam, lam])
+        ax.set_title(f"{title or penalty}: {np.count_nonzero(now[gid])} of {d} weights ≠ 0",
+                     fontsize=10, y=1.0)  # y given: see _log_axis
+    _rescale(fig)
 
 
 # --------------------------------------------------------------------------------------
@@ -293,12 +349,11 @@ def plot_constraint(budget: float = 1.0, norm: str = "both"):
     along as η shrinks: the L1 path runs into the axis :math:`w_2 = 0` and stays there, so
     for small η the L1 optimum sits on a corner of the diamond with :math:`w_2` exactly 0;
     the L2 path only approaches 0. The title gives the α of the penalized problem with the
-    same solution.
+    same solution. The fixed parts are drawn here; :func:`update_constraint` draws the
+    regions and optima (and alone redraws them when a slider moves).
     """
     budget = check_positive("budget", budget)
     check_choice("norm", norm, NORMS)
-    norms = ("L1", "L2") if norm == "both" else (norm,)
-    optima = {name: constrained_optimum(name, budget) for name in norms}
     fig, ax = plt.subplots(figsize=(7.5, 5.2))
     fig.subplots_adjust(left=0.1, right=0.97, bottom=0.11, top=0.92)
 
@@ -307,6 +362,37 @@ def plot_constraint(budget: float = 1.0, norm: str = "both"):
     rings = np.concatenate([np.vstack([r, [np.nan, np.nan]]) for r in rings])
     ax.plot(rings[:, 0], rings[:, 1], color="0.75", lw=0.8)
     ax.plot(*CONSTRAINT_W_STAR, "k*", ms=12, label="w* (no penalty)")
+    # drawn over the regions and paths, which update_constraint adds after them
+    ax.axhline(0, color="0.5", lw=0.6, zorder=2.01)
+    ax.axvline(0, color="0.5", lw=0.6, zorder=2.01)
+    ax.set_xlim(-1.2, 3.6)
+    ax.set_ylim(-1.5, 2.0)
+    ax.set_aspect("equal")
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+    ax.set_xlabel("w₁")
+    ax.set_ylabel("w₂")
+    update_constraint(fig, budget, norm)
+    return fig
+
+
+_CONSTRAINT_GIDS = ("region", "path", "contour", "optimum")
+
+
+def update_constraint(fig, budget: float = 1.0, norm: str = "both") -> None:
+    """(Re)draw the regions, paths and optima of a :func:`plot_constraint` figure.
+
+    The artists of the previous values are removed first (which norms are drawn may
+    change); the contours, w* and the axes stay.
+    """
+    budget = check_positive("budget", budget)
+    check_choice("norm", norm, NORMS)
+    norms = ("L1", "L2") if norm == "both" else (norm,)
+    optima = {name: constrained_optimum(name, budget) for name in norms}
+    ax = fig.axes[0]
+    for artist in ax.get_children():
+        if str(artist.get_gid()).startswith(_CONSTRAINT_GIDS):
+            artist.remove()
     s = np.linspace(0.0, 2.0 * np.pi, 200)
     titles = []
     for name in norms:
@@ -319,24 +405,14 @@ def plot_constraint(budget: float = 1.0, norm: str = "both"):
             ax.fill(budget * np.cos(s), budget * np.sin(s), color=color, alpha=0.18,
                     gid="region-L2")
         _, path = _regularization_path(name)
-        ax.plot(path[:, 0], path[:, 1], color=color, lw=1, ls=":")
-        ax.plot(*_ellipse(max(_loss(opt.w), 1e-12)), color=color, ls="--", lw=1.2)
+        ax.plot(path[:, 0], path[:, 1], color=color, lw=1, ls=":", gid=f"path-{name}")
+        ax.plot(*_ellipse(max(_loss(opt.w), 1e-12)), color=color, ls="--", lw=1.2,
+                gid=f"contour-{name}")
         ax.plot(*opt.w, "o", color=color, ms=8, mec="k", gid=f"optimum-{name}",
                 label=f"{label}: optimum ({opt.w[0]:.2f}, {opt.w[1]:.2f})")
         titles.append(f"{name}: α = {opt.alpha:.3g}" if opt.active else f"{name}: inactive")
-    ax.axhline(0, color="0.5", lw=0.6)
-    ax.axvline(0, color="0.5", lw=0.6)
-    ax.set_xlim(-1.2, 3.6)
-    ax.set_ylim(-1.5, 2.0)
-    ax.set_aspect("equal")
-    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
-    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
-    ax.set_xlabel("w₁")
-    ax.set_ylabel("w₂")
-    ax.set_title(f"η = {budget:.2f} ↔ " + ", ".join(titles), fontsize=10)
+    ax.set_title(f"η = {budget:.2f} ↔ " + ", ".join(titles), fontsize=10, y=1.0)
     ax.legend(loc="lower right", fontsize=7)
-
-    return fig
 
 
 # --------------------------------------------------------------------------------------
@@ -353,26 +429,42 @@ def plot_shrinkage(alpha: float = 2.0, H: np.ndarray = H3):
     From :func:`course_lib.penalties.shrinkage_factors`: along an eigenvector of ``H`` with
     eigenvalue :math:`\lambda_i`, L2 keeps the fraction :math:`\lambda_i/(\lambda_i +
     \alpha)` of :math:`w^*` (seed 001 "L2 Regularization - Analysis"); ``H`` defaults to the
-    3×3 example's.
+    3×3 example's. :func:`update_shrinkage` fills in the frame drawn here.
     """
-    alpha = check_nonnegative("alpha", alpha)
-    shrink = penalties.shrinkage_factors(H, alpha)
+    check_nonnegative("alpha", alpha)
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.9)
-    lam = np.logspace(-2, 2, 200)
+    lam = _SHRINK_LAMS
     ax.plot(lam, lam / (lam + 0.5), color="0.6", ls=":", lw=1, label="α = 0.5")
     ax.plot(lam, lam / (lam + 8.0), color="0.6", ls="--", lw=1, label="α = 8")
-    ax.plot(lam, lam / (lam + alpha), color="C3", lw=2.5, label=f"α = {alpha:.3g} (current)")
-    factors = ", ".join(f"{f:.3f}" for f in shrink.factors)
-    ax.plot(shrink.eigenvalues, shrink.factors, "ko", ms=7, gid="factors",
-            label=f"eigenvalues of H: factors {factors}")
+    ax.plot(lam, lam, color="C3", lw=2.5, gid="current", label="current")
+    ax.plot([], [], "ko", ms=7, gid="factors", label="factors")
     _log_axis(ax, (0.01, 0.1, 1.0, 10.0, 100.0))
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("curvature λᵢ (eigenvalue of H, log scale)")
     ax.set_ylabel("fraction of w* kept, λᵢ/(λᵢ + α)")
-    ax.set_title("L2 shrinks the flat directions (small λᵢ) most", fontsize=10)
+    ax.set_title("L2 shrinks the flat directions (small λᵢ) most", fontsize=10, y=1.0)
     ax.legend(loc="upper left", fontsize=8)
+    update_shrinkage(fig, alpha, H)
     return fig
+
+
+_SHRINK_LAMS = np.logspace(-2, 2, 200)
+
+
+def update_shrinkage(fig, alpha: float = 2.0, H: np.ndarray = H3) -> None:
+    """Redraw a figure of :func:`plot_shrinkage` in place for a new ``alpha``."""
+    alpha = check_nonnegative("alpha", alpha)
+    shrink = penalties.shrinkage_factors(H, alpha)
+    ax = fig.axes[0]
+    art = _by_gid(fig)
+    lam = _SHRINK_LAMS
+    art["current"].set_ydata(lam / (lam + alpha))
+    _relabel(ax, art["current"], f"α = {alpha:.3g} (current)")
+    art["factors"].set_data(shrink.eigenvalues, shrink.factors)
+    factors = ", ".join(f"{f:.3f}" for f in shrink.factors)
+    _relabel(ax, art["factors"], f"eigenvalues of H: factors {factors}")
+    _rescale(fig)
 
 
 # --------------------------------------------------------------------------------------
@@ -406,22 +498,38 @@ def plot_bias(lam: float = 1.0, shift: float = 0.0):
 
     With the bias penalized, λ pulls :math:`w_0` towards 0, so the line sags below the data
     more the further the data sit from 0; with the bias free the line just moves up.
+    :func:`update_bias` fills in the frame drawn here.
     """
-    fits = bias_fits(lam, shift)
-    x = np.linspace(-0.5, 3.5, 50)
+    check_nonnegative("lam", lam)
+    check_real("shift", shift)
     fig, ax = plt.subplots(figsize=(7.0, 4.2))
     fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.9)
-    ax.plot(BIAS_X, BIAS_Y + shift, "ko", label="data (seed 004) + shift")
-    for key, color, label in (("free", "C2", "bias not penalized"),
-                              ("penalized", "C3", "bias penalized")):
-        w0, w1 = fits[key]
-        ax.plot(x, w0 + w1 * x, color=color, lw=2, gid=f"fit-{key}",
-                label=f"{label}: w₀ = {w0:.3f}, w₁ = {w1:.3f}")
+    ax.plot(BIAS_X, BIAS_Y, "ko", gid="data", label="data (seed 004) + shift")
+    for key, color in (("free", "C2"), ("penalized", "C3")):
+        ax.plot(_BIAS_GRID, _BIAS_GRID, color=color, lw=2, gid=f"fit-{key}", label=key)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title(f"ridge, λ = {lam:.3g}, every target shifted by {shift:+.2f}", fontsize=10)
     ax.legend(loc="upper left", fontsize=8)
+    update_bias(fig, lam, shift)
     return fig
+
+
+_BIAS_GRID = np.linspace(-0.5, 3.5, 50)
+
+
+def update_bias(fig, lam: float = 1.0, shift: float = 0.0) -> None:
+    """Redraw a figure of :func:`plot_bias` in place for new slider values."""
+    fits = bias_fits(lam, shift)
+    ax = fig.axes[0]
+    art = _by_gid(fig)
+    art["data"].set_ydata(BIAS_Y + shift)
+    for key, label in (("free", "bias not penalized"), ("penalized", "bias penalized")):
+        w0, w1 = fits[key]
+        art[f"fit-{key}"].set_ydata(w0 + w1 * _BIAS_GRID)
+        _relabel(ax, art[f"fit-{key}"], f"{label}: w₀ = {w0:.3f}, w₁ = {w1:.3f}")
+    ax.set_title(f"ridge, λ = {lam:.3g}, every target shifted by {shift:+.2f}", fontsize=10,
+                 y=1.0)
+    _rescale(fig)
 
 
 # --------------------------------------------------------------------------------------
@@ -595,6 +703,7 @@ PATHS = register(Explorer(
     name="l02_penalties.paths",
     lesson="02_parameter_penalties",
     plot=plot_paths,
+    update=update_paths,
     controls=(
         Control("lam", 10.0, -1.0, 3.5, step=0.05, log=True, description="λ"),
         Control("penalty", "lasso", options=tuple(PATH_PENALTIES), description="L1 penalty"),
@@ -606,6 +715,7 @@ CONSTRAINT = register(Explorer(
     name="l02_penalties.constraint",
     lesson="02_parameter_penalties",
     plot=plot_constraint,
+    update=update_constraint,
     controls=(
         Control("budget", 1.0, 0.1, 3.4, step=0.05, description="η"),
         Control("norm", "both", options=NORMS, description="region"),
@@ -617,6 +727,7 @@ SHRINKAGE = register(Explorer(
     name="l02_penalties.shrinkage",
     lesson="02_parameter_penalties",
     plot=plot_shrinkage,
+    update=update_shrinkage,
     controls=(Control("alpha", 2.0, 0.0, 10.0, step=0.1, description="α"),),
     source=__name__,
 ))
@@ -625,6 +736,7 @@ BIAS = register(Explorer(
     name="l02_penalties.bias",
     lesson="02_parameter_penalties",
     plot=plot_bias,
+    update=update_bias,
     controls=(
         Control("lam", 1.0, 0.0, 20.0, step=0.5, description="λ"),
         Control("shift", 0.0, -10.0, 10.0, step=0.5, description="shift of y"),

@@ -19,6 +19,11 @@ Two explorers are registered for ``03_early_stopping_and_ensembles``:
   \lambda_i)^\tau` and the L2 factors :math:`\lambda_i / (\lambda_i + \alpha)` at
   :math:`\alpha = 1/(\epsilon\tau)` (and at the slide's erroneous :math:`\alpha = \epsilon\tau`).
 
+Both redraw their figure in place when a slider moves (:func:`update_patience`,
+:func:`update_shrinkage`: new line data, labels and limits, no new axes); each plot
+function draws the frame and calls the same update, so an updated figure is what a fresh
+one would be.
+
 The notebook's other figures and experiments are here too (:func:`plot_learning_curves`,
 :func:`compare_meta_algorithms` for Algorithms 7.2 and 7.3, :func:`plot_early_stopping_vs_l2`,
 :func:`augmentation_experiment`, :func:`plot_noise_injection`, :func:`plot_bagging`,
@@ -274,6 +279,23 @@ def _patience_tradeoff(eval_every: int, rule: str) -> tuple[np.ndarray, ...]:
             np.array([s.stopped_at for s in points]))
 
 
+def _by_gid(ax) -> dict:
+    """The artists of ``ax`` that have a gid, by gid (what an update changes)."""
+    return {a.get_gid(): a for a in ax.get_children() if a.get_gid() is not None}
+
+
+def _relabel(ax, artist, label: str) -> None:
+    """Give ``artist`` a new label, in ``ax``'s legend too (its entry is found by label)."""
+    old = artist.get_label()
+    if old == label:
+        return
+    artist.set_label(label)
+    for text in ax.get_legend().get_texts():
+        if text.get_text() == old:
+            text.set_text(label)
+            return
+
+
 def plot_patience(patience: int = 5, eval_every: int = 10,
                   rule: str = "no_improvement") -> plt.Figure:
     r"""Where Algorithm 7.1 stops on the running example's validation curve.
@@ -286,7 +308,37 @@ def plot_patience(patience: int = 5, eval_every: int = 10,
     stopping points come from :func:`course_lib.early_stopping.stopping_step`.
 
     One axes with a short legend: a second panel or long legends took most of the redraw.
+    The curves are drawn here; :func:`update_patience` draws what the sliders change (and
+    alone redraws it when one moves).
     """
+    check_int("patience", patience, minimum=1)
+    check_int("eval_every", eval_every, minimum=1)
+    check_choice("rule", rule, RULES)
+    run = sgd_run()
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.92)
+    ax.plot(run.steps, run.train_error, color="tab:blue", lw=1, label="training error")
+    ax.plot(run.steps, run.val_error, color="tab:orange", lw=1, alpha=0.45,
+            label="validation error")
+    ax.plot([], [], "o", ms=3, color="tab:orange", gid="seen", label="evaluations")
+    ax.plot([], [], "|", ms=10, color="tab:red", alpha=0.5, gid="stops",
+            label="stops for p = 1…30")
+    ax.plot([], [], "x", ms=6, color="tab:green", alpha=0.7, gid="restores",
+            label="restores for p = 1…30")
+    ax.axvline(1, color="tab:red", ls="--", lw=1.2, gid="stop", label="stop")
+    ax.plot([], [], "*", ms=15, color="tab:green", gid="star", label="restored")
+    ax.set_ylim(0, 1.6)  # room for the legend above the curves
+    ax.set_xlabel("training steps (SGD, one example per step)")
+    ax.set_ylabel("mean squared error")
+    ax.legend(fontsize=8, loc="upper center", ncol=3)
+    ax.locator_params(nbins=6)  # few ticks: laying out tick labels is costly on redraw
+    update_patience(fig, patience, eval_every, rule)
+    return fig
+
+
+def update_patience(fig: plt.Figure, patience: int = 5, eval_every: int = 10,
+                    rule: str = "no_improvement") -> None:
+    """Redraw a figure of :func:`plot_patience` in place for new slider values."""
     patience = check_int("patience", patience, minimum=1)
     eval_every = check_int("eval_every", eval_every, minimum=1)
     rule = check_choice("rule", rule, RULES)
@@ -299,27 +351,21 @@ def plot_patience(patience: int = 5, eval_every: int = 10,
     v_best = run.val_error[best_step - 1]
     _, bests, stops = _patience_tradeoff(eval_every, rule)
 
-    fig, ax = plt.subplots(figsize=(9, 4.2))
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.92)
-    ax.plot(run.steps, run.train_error, color="tab:blue", lw=1, label="training error")
-    ax.plot(run.steps, run.val_error, color="tab:orange", lw=1, alpha=0.45,
-            label="validation error")
-    ax.plot(eval_steps[:n_seen], seen[:n_seen], "o", ms=3, color="tab:orange",
-            label=f"evaluations (every n = {eval_every})")
-    ax.plot(stops, np.full(stops.size, 1.12), "|", ms=10, color="tab:red", alpha=0.5,
-            label="stops for p = 1…30")
-    ax.plot(bests, run.val_error[bests - 1], "x", ms=6, color="tab:green", alpha=0.7,
-            label="restores for p = 1…30")
-    ax.axvline(stopped_at, color="tab:red", ls="--", lw=1.2, label=f"stop: i = {stopped_at}")
-    ax.plot([best_step], [v_best], "*", ms=15, color="tab:green",
-            label=f"restored: i* = {best_step} ({v_best:.3f})")
-    ax.set_ylim(0, 1.6)  # room for the legend above the curves
-    ax.set_xlabel("training steps (SGD, one example per step)")
-    ax.set_ylabel("mean squared error")
-    ax.set_title(f"p = {patience}, n = {eval_every}; {RULE_LABELS[rule]}", fontsize=10)
-    ax.legend(fontsize=8, loc="upper center", ncol=3)
-    ax.locator_params(nbins=6)  # few ticks: laying out tick labels is costly on redraw
-    return fig
+    ax = fig.axes[0]
+    art = _by_gid(ax)
+    art["seen"].set_data(eval_steps[:n_seen], seen[:n_seen])
+    _relabel(ax, art["seen"], f"evaluations (every n = {eval_every})")
+    art["stops"].set_data(stops, np.full(stops.size, 1.12))
+    art["restores"].set_data(bests, run.val_error[bests - 1])
+    art["stop"].set_xdata([stopped_at, stopped_at])
+    _relabel(ax, art["stop"], f"stop: i = {stopped_at}")
+    art["star"].set_data([best_step], [v_best])
+    _relabel(ax, art["star"], f"restored: i* = {best_step} ({v_best:.3f})")
+    # y given: a title placed by hand skips matplotlib's search for tick labels above the
+    # axes on every draw (there are none, so it lands where it would anyway)
+    ax.set_title(f"p = {patience}, n = {eval_every}; {RULE_LABELS[rule]}", fontsize=10, y=1.0)
+    ax.relim()  # the x range follows the data, as in a fresh plot
+    ax.autoscale_view()
 
 
 # --------------------------------------------------------------------------------------
@@ -339,10 +385,41 @@ def plot_shrinkage(tau: float = 50, lr: float = 0.01) -> plt.Figure:
     :math:`\lambda_i/(\lambda_i + \alpha)` (:func:`course_lib.penalties.shrinkage_factors`),
     drawn at :math:`\alpha = 1/(\epsilon\tau)` (Goodfellow eq. 7.45) and, dashed, at the
     slide's :math:`\alpha = \epsilon\tau`. Dots mark the worked example's eigenvalues.
+    :func:`update_shrinkage` fills in the frame drawn here.
     """
+    _shrinkage_args(tau, lr)
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.92)
+    ax.set_xscale("log")
+    # No minor ticks and plain-text labels (Unicode Greek, "0.01" rather than 10⁻²):
+    # minor log ticks and mathtext parsing took most of a redraw.
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.plot([], [], color="tab:blue", lw=2, gid="es", label="early stopping: 1 − (1 − ελᵢ)^τ")
+    ax.plot([], [], color="tab:orange", lw=2, gid="l2", label="L2")
+    ax.plot([], [], color="tab:red", lw=1.2, ls="--", gid="wrong", label="L2 at the slide's")
+    ax.plot([], [], "o", color="tab:blue", ms=7, mfc="white", gid="es-points",
+            label="worked example (λ = 10, 1, 0.1)")
+    ax.plot([], [], "o", color="tab:orange", ms=4, gid="l2-points")
+    ax.axvline(1.0, color="0.5", lw=0.8, ls=":", gid="alpha")
+    ax.text(1.0, 1.02, " λ = α", fontsize=8, color="0.4", gid="alpha-label")
+    ax.set_ylim(-0.02, 1.08)
+    ax.set_xlabel("eigenvalue λᵢ of the Hessian H (curvature along qᵢ)")
+    ax.set_ylabel("fraction of w* kept along qᵢ")
+    ax.legend(fontsize=8, loc="upper left")
+    update_shrinkage(fig, tau, lr)
+    return fig
+
+
+def _shrinkage_args(tau: float, lr: float) -> tuple[int, float]:
     # The slider is logarithmic, so it hands over floats: round to whole steps.
     tau = check_int("tau", round(tau) if isinstance(tau, float) else tau, minimum=1)
-    lr = check_positive("lr", lr)
+    return tau, check_positive("lr", lr)
+
+
+def update_shrinkage(fig: plt.Figure, tau: float = 50, lr: float = 0.01) -> None:
+    """Redraw a figure of :func:`plot_shrinkage` in place for new slider values."""
+    tau, lr = _shrinkage_args(tau, lr)
     top = min(100.0, 1.9 / lr)  # keep ελ < 2: gradient descent must not diverge
     lams = np.geomspace(1e-4, top, 60)
     h = np.diag(lams)
@@ -353,30 +430,20 @@ def plot_shrinkage(tau: float = 50, lr: float = 0.01) -> plt.Figure:
     pts = np.array(sorted(x for x in EXAMPLE_EIGENVALUES if x <= top))  # eigh's order
     h_pts = np.diag(pts)
 
-    fig, ax = plt.subplots(figsize=(7.5, 4))
-    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.92)
-    ax.set_xscale("log")
-    # No minor ticks and plain-text labels (Unicode Greek, "0.01" rather than 10⁻²):
-    # minor log ticks and mathtext parsing took most of a redraw.
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.plot(lams, es, color="tab:blue", lw=2, label="early stopping: 1 − (1 − ελᵢ)^τ")
-    ax.plot(lams, l2, color="tab:orange", lw=2,
-            label=f"L2: λᵢ/(λᵢ + α), α = 1/(ετ) = {alpha:.3g}")
-    ax.plot(lams, wrong, color="tab:red", lw=1.2, ls="--",
-            label=f"L2 at the slide's α = ετ = {lr * tau:.3g}")
-    ax.plot(pts, penalties.early_stopping_factors(h_pts, lr, tau).factors, "o",
-            color="tab:blue", ms=7, mfc="white", label="worked example (λ = 10, 1, 0.1)")
-    ax.plot(pts, penalties.shrinkage_factors(h_pts, alpha).factors, "o", color="tab:orange",
-            ms=4)
-    ax.axvline(alpha, color="0.5", lw=0.8, ls=":")
-    ax.text(alpha, 1.02, " λ = α", fontsize=8, color="0.4")
-    ax.set_ylim(-0.02, 1.08)
-    ax.set_xlabel("eigenvalue λᵢ of the Hessian H (curvature along qᵢ)")
-    ax.set_ylabel("fraction of w* kept along qᵢ")
-    ax.set_title(f"τ = {tau} steps of size ε = {lr:g}", fontsize=10)
-    ax.legend(fontsize=8, loc="upper left")
-    return fig
+    ax = fig.axes[0]
+    art = _by_gid(ax)
+    art["es"].set_data(lams, es)
+    art["l2"].set_data(lams, l2)
+    _relabel(ax, art["l2"], f"L2: λᵢ/(λᵢ + α), α = 1/(ετ) = {alpha:.3g}")
+    art["wrong"].set_data(lams, wrong)
+    _relabel(ax, art["wrong"], f"L2 at the slide's α = ετ = {lr * tau:.3g}")
+    art["es-points"].set_data(pts, penalties.early_stopping_factors(h_pts, lr, tau).factors)
+    art["l2-points"].set_data(pts, penalties.shrinkage_factors(h_pts, alpha).factors)
+    art["alpha"].set_xdata([alpha, alpha])
+    art["alpha-label"].set_x(alpha)
+    ax.set_title(f"τ = {tau} steps of size ε = {lr:g}", fontsize=10, y=1.0)  # see update_patience
+    ax.relim()  # the x range follows λ's range and α, as in a fresh plot
+    ax.autoscale_view()
 
 
 # --------------------------------------------------------------------------------------
@@ -792,6 +859,7 @@ PATIENCE = register(Explorer(
     name="l03.patience",
     lesson=LESSON,
     plot=plot_patience,
+    update=update_patience,
     controls=(
         Control("patience", 5, 1, 30, 1, description="patience p"),
         Control("eval_every", 10, 1, 50, 1, description="every n steps"),
@@ -804,6 +872,7 @@ SHRINKAGE = register(Explorer(
     name="l03.shrinkage",
     lesson=LESSON,
     plot=plot_shrinkage,
+    update=update_shrinkage,
     controls=(
         Control("tau", 50.0, 0.0, 4.0, 0.05, description="steps τ", log=True),
         Control("lr", 0.01, 0.001, 0.019, 0.001, description="step ε"),

@@ -16,7 +16,10 @@ this module only arranges and plots it. Four explorers are registered
   converging to Baldi's closed form :math:`\partial E_N/\partial w_i + w_ip_i(1-p_i)I_i^2`
   (seed 001, "Understanding Dropout, Baldi, NIPS2013").
 
-The other public functions draw the notebook's static figures. Keep probabilities are
+Each explorer redraws its figure in place when a slider moves (``update_*``: new data,
+labels and limits, no new axes); each plot function draws the frame and calls the same
+update, so an updated figure is what a fresh one would be. The other public functions
+draw the notebook's static figures. Keep probabilities are
 written ``p_keep`` (seed 001's :math:`p`) and dropout rates ``p_drop`` (seed 004's
 :math:`p`), as everywhere in course_lib.
 """
@@ -32,6 +35,7 @@ from typing import NamedTuple
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullLocator
 
@@ -80,7 +84,12 @@ def _p_drop(value: object, name: str = "p_drop") -> float:
 
 def _few_ticks(ax, nx: int = 5, ny: int = 5) -> None:
     """At most ``nx``/``ny`` major ticks and no minor ones: each tick label is a text to
-    lay out and render, which is most of the cost of redrawing an explorer's figure."""
+    lay out and render, which is most of the cost of redrawing an explorer's figure.
+
+    For the same reason the explorers' titles are set with ``y=1.0``: a title placed by
+    hand skips matplotlib's search, on every draw, for tick labels above the axes (there
+    are none, so the title lands where it would anyway).
+    """
     ax.xaxis.set_major_locator(MaxNLocator(nx))
     ax.yaxis.set_major_locator(MaxNLocator(ny))
     ax.xaxis.set_minor_locator(NullLocator())
@@ -101,33 +110,67 @@ def _layer_positions(sizes: tuple[int, ...]) -> list[np.ndarray]:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def _by_gid(ax) -> dict:
+    """The artists of ``ax`` that have a gid, by gid (what an update changes)."""
+    return {a.get_gid(): a for a in ax.get_children() if a.get_gid() is not None}
+
+
+def _relabel(ax, artist, label: str) -> None:
+    """Give ``artist`` a new label, in ``ax``'s legend too (its entry is found by label)."""
+    old = artist.get_label()
+    if old == label:
+        return
+    artist.set_label(label)
+    for text in ax.get_legend().get_texts():
+        if text.get_text() == old:
+            text.set_text(label)
+            return
+
+
+_KEPT_RGBA, _DROPPED_FACE, _DROPPED_EDGE = ((0.12, 0.47, 0.71, 1.0), (1.0, 1.0, 1.0, 1.0),
+                                            (0.6, 0.6, 0.6, 1.0))
+
+
 def _draw_network(ax, sizes: tuple[int, ...], masks: list[np.ndarray], title: str,
                   layer_names: bool = False) -> None:
     """Units as circles (hollow when dropped), edges drawn strong between kept units only.
 
     One collection per kind of artist: a redraw costs a few artists, not a hundred lines.
+    :func:`_set_network` changes the masks in place.
     """
+    ax.add_collection(LineCollection([], colors="0.9", linewidths=0.5, zorder=1, gid="dead"))
+    ax.add_collection(LineCollection([], colors="tab:blue", linewidths=0.9, zorder=1,
+                                     gid="alive"))
+    xy = np.concatenate(_layer_positions(sizes))
+    ax.scatter(xy[:, 0], xy[:, 1], s=150, zorder=2, linewidths=1.2, gid="units")
+    if layer_names:
+        names = ["input"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
+        for k, name in enumerate(names):
+            ax.text(k, -0.9, name, ha="center", va="top", fontsize=8)
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-1.6, max(sizes) - 0.4)
+    ax.set_axis_off()
+    _set_network(ax, sizes, masks, title)
+
+
+def _set_network(ax, sizes: tuple[int, ...], masks: list[np.ndarray], title: str) -> None:
+    """Show the keep ``masks`` on a network drawn by :func:`_draw_network`."""
     pos = _layer_positions(sizes)
     alive, dead = [], []
     for k in range(len(sizes) - 1):
         for i, j in itertools.product(range(sizes[k]), range(sizes[k + 1])):
             edge = (pos[k][i], pos[k + 1][j])
             (alive if masks[k][i] and masks[k + 1][j] else dead).append(edge)
-    ax.add_collection(LineCollection(dead, colors="0.9", linewidths=0.5, zorder=1))
-    ax.add_collection(LineCollection(alive, colors="tab:blue", linewidths=0.9, zorder=1))
-    xy = np.concatenate(pos)
-    kept = np.concatenate(masks).astype(bool)
-    ax.scatter(xy[:, 0], xy[:, 1], s=150, zorder=2, linewidths=1.2,
-               facecolors=np.where(kept[:, None], (0.12, 0.47, 0.71, 1.0), (1.0, 1.0, 1.0, 1.0)),
-               edgecolors=np.where(kept[:, None], (0.12, 0.47, 0.71, 1.0), (0.6, 0.6, 0.6, 1.0)))
-    if layer_names:
-        names = ["input"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
-        for k, name in enumerate(names):
-            ax.text(k, -0.9, name, ha="center", va="top", fontsize=8)
-    ax.set_title(title, fontsize=10)
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
-    ax.set_ylim(-1.6, max(sizes) - 0.4)
-    ax.set_axis_off()
+    art = _by_gid(ax)
+    art["dead"].set_segments(dead)
+    art["alive"].set_segments(alive)
+    kept = np.concatenate(masks).astype(bool)[:, None]
+    art["units"].set_facecolors(np.where(kept, _KEPT_RGBA, _DROPPED_FACE))
+    art["units"].set_edgecolors(np.where(kept, _KEPT_RGBA, _DROPPED_EDGE))
+    ax.set_title(title, fontsize=10, y=1.0)  # y given: see _few_ticks
+
+
+_NETWORK_SIZES = (4, 6, 6, 2)
 
 
 def plot_thinned_networks(p_drop: float = 0.5, p_drop_input: float = 0.2,
@@ -139,30 +182,43 @@ def plot_thinned_networks(p_drop: float = 0.5, p_drop_input: float = 0.2,
     input layer :math:`p > 0.8` kept, hidden :math:`p = 0.5`, output always kept). Steps
     ``step``, ``step + 1``, ``step + 2`` use the generators ``default_rng(step + k)``.
     Dropped units are hollow; the edges of a dropped unit are pale (not trained this step).
+    :func:`update_thinned_networks` draws the masks into the networks drawn here.
     """
+    _p_drop(p_drop)
+    _p_drop(p_drop_input, "p_drop_input")
+    check_int("step", step)
+    sizes = _NETWORK_SIZES
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.3))
+    full = [np.ones(n) for n in sizes]
+    _draw_network(axes[0], sizes, full, "the full network (test time)", layer_names=True)
+    for ax in axes[1:]:
+        _draw_network(ax, sizes, full, "")
+    # fixed margins: tight_layout would cost more than the whole drawing of a redraw
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.82, bottom=0.02, wspace=0.04)
+    update_thinned_networks(fig, p_drop, p_drop_input, step)
+    return fig
+
+
+def update_thinned_networks(fig: Figure, p_drop: float = 0.5, p_drop_input: float = 0.2,
+                            step: int = 0) -> None:
+    """Redraw a figure of :func:`plot_thinned_networks` in place for new slider values."""
     p_drop = _p_drop(p_drop)
     p_drop_input = _p_drop(p_drop_input, "p_drop_input")
     step = check_int("step", step)
-    sizes = (4, 6, 6, 2)
+    sizes = _NETWORK_SIZES
     n_droppable = sum(sizes[:-1])
-    fig, axes = plt.subplots(1, 4, figsize=(13, 3.3))
-    _draw_network(axes[0], sizes, [np.ones(n) for n in sizes], "the full network (test time)",
-                  layer_names=True)
-    for k, ax in enumerate(axes[1:]):
+    for k, ax in enumerate(fig.axes[1:4]):
         rng = np.random.default_rng(step + k)
         masks = [dropout_mask(rng, sizes[0], p_drop=p_drop_input)]
         masks += [dropout_mask(rng, n, p_drop=p_drop) for n in sizes[1:-1]]
         masks.append(np.ones(sizes[-1]))
         kept = int(sum(m.sum() for m in masks[:-1]))
-        _draw_network(ax, sizes, masks, f"training step {step + k + 1}: "
-                                        f"{kept} of {n_droppable} units kept")
+        _set_network(ax, sizes, masks, f"training step {step + k + 1}: "
+                                       f"{kept} of {n_droppable} units kept")
     count = str(n_droppable).translate(_SUPERSCRIPT)
     fig.suptitle(f"Each step trains one of 2{count} = {2 ** n_droppable:,} sub-networks "
                  f"(hollow = dropped; hidden p_drop = {p_drop:.2f}, input p_drop = "
                  f"{p_drop_input:.2f})", fontsize=11)
-    # fixed margins: tight_layout would cost more than the whole drawing of a redraw
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.82, bottom=0.02, wspace=0.04)
-    return fig
 
 
 # ----------------------------------------------------------------------------------------
@@ -202,28 +258,53 @@ def scheme_distribution(p_drop: float, scheme: str,
                               float(w_arr @ test))
 
 
+_SCHEMES = (("scale_at_test", "(a) scale at test (seed 001; seed 004 (a))"),
+            ("inverted", "(b) inverted dropout (seed 004 (b), PyTorch)"))
+
+
 def plot_schemes(p_drop: float = 0.5) -> Figure:
-    """The two schemes of seed 004 (3.6 item 9) on the unit with weights (1, 2, 3, 4)."""
-    p_drop = _p_drop(p_drop)
+    """The two schemes of seed 004 (3.6 item 9) on the unit with weights (1, 2, 3, 4).
+
+    :func:`update_schemes` fills in the frame drawn here.
+    """
+    _p_drop(p_drop)
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), sharey=True)
-    for ax, scheme, title in zip(axes, ("scale_at_test", "inverted"), (
-            "(a) scale at test (seed 001; seed 004 (a))",
-            "(b) inverted dropout (seed 004 (b), PyTorch)"), strict=True):
+    for ax in axes:
+        ax.vlines([0.0], 0, [0.0], color="tab:blue", lw=3, gid="bars",
+                  label="P(z) in training (16 masks)")
+        ax.axvline(0.0, color="tab:orange", lw=3, gid="mean", label="training mean E[z]")
+        ax.axvline(0.0, color="k", ls="--", lw=1.5, gid="test", label="test-time z")
+        ax.set_xlabel("pre-activation z = Σᵢ wᵢ · dropout(x)ᵢ")
+        _few_ticks(ax, 6, 4)
+    axes[1].legend(fontsize=8, loc="upper center", ncol=3)
+    fig.subplots_adjust(left=0.06, right=0.99, top=0.85, bottom=0.15, wspace=0.05)
+    update_schemes(fig, p_drop)
+    return fig
+
+
+def update_schemes(fig: Figure, p_drop: float = 0.5) -> None:
+    """Redraw a figure of :func:`plot_schemes` in place for a new ``p_drop``."""
+    p_drop = _p_drop(p_drop)
+    axes = fig.axes[:2]
+    for ax, (scheme, title) in zip(axes, _SCHEMES, strict=True):
         dist = scheme_distribution(p_drop, scheme)
         values, index = np.unique(np.round(dist.values, 12), return_inverse=True)
         probs = np.bincount(index, weights=dist.probabilities)
-        ax.vlines(values, 0, probs, color="tab:blue", lw=3, label="P(z) in training (16 masks)")
-        ax.axvline(dist.mean, color="tab:orange", lw=3, label="training mean E[z]")
-        ax.axvline(dist.test_value, color="k", ls="--", lw=1.5, label="test-time z")
+        art = _by_gid(ax)
+        art["bars"].set_segments([[(v, 0.0), (v, q)] for v, q in zip(values, probs,
+                                                                     strict=True)])
+        art["mean"].set_xdata([dist.mean, dist.mean])
+        art["test"].set_xdata([dist.test_value, dist.test_value])
         ax.set_title(f"{title}\nE[z] = {dist.mean:.3g}, test z = {dist.test_value:.3g}",
-                     fontsize=10)
-        ax.set_xlabel("pre-activation z = Σᵢ wᵢ · dropout(x)ᵢ")
-        _few_ticks(ax, 6, 4)
+                     fontsize=10, y=1.0)
         ax.set_ylim(0.0, 1.45 * float(probs.max()))  # room for the legend above the bars
+        # x follows the values, as in a fresh plot. relim skips the bars (vlines adds its
+        # extent once, by hand, and leaves the collection out of relim), so add them back.
+        ax.relim()
+        ax.update_datalim(np.column_stack([np.concatenate([values, values]),
+                                           np.concatenate([np.zeros_like(probs), probs])]))
+        ax.autoscale_view()
     axes[0].set_ylabel(f"probability (p_drop = {p_drop:.2f})")
-    axes[1].legend(fontsize=8, loc="upper center", ncol=3)
-    fig.subplots_adjust(left=0.06, right=0.99, top=0.85, bottom=0.15, wspace=0.05)
-    return fig
 
 
 # ----------------------------------------------------------------------------------------
@@ -405,39 +486,59 @@ def plot_rate_vs_error(p_drop: float = 0.5) -> Figure:
     r"""Dropout rate against training and validation error, and the decision boundary of
     the network trained with the rate nearest ``p_drop``.
 
-    The numbers come from :func:`rate_experiment` (computed once): a redraw only plots.
+    The numbers come from :func:`rate_experiment` (computed once): a redraw only plots,
+    and :func:`update_rate_vs_error` only changes what depends on ``p_drop``.
     """
-    p_drop = _p_drop(p_drop)
+    _p_drop(p_drop)
     exp = rate_experiment()
-    run = exp.nearest(p_drop)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
     ax = axes[0]
     ax.plot(exp.rates, [r.train_error for r in exp.runs], "o-", label="training error")
     ax.plot(exp.rates, [r.val_error for r in exp.runs], "s-", label="validation error")
-    ax.axvline(run.p_drop, color="k", ls=":", lw=1.2, label=f"p_drop = {run.p_drop:.1f}")
+    ax.axvline(exp.rates[0], color="k", ls=":", lw=1.2, gid="rate", label="p_drop")
     ax.set_xlabel("dropout rate p_drop (seed 004's p) on both hidden layers")
     ax.set_ylabel("classification error (eval mode)")
-    _few_ticks(ax, 5, 5)
-    ax.set_title(exp.config_text, fontsize=9)
+    _few_ticks(ax, 4, 4)
+    ax.set_title(exp.config_text, fontsize=9, y=1.0)
     ax.legend(fontsize=8)
 
     ax = axes[1]
-    ax.imshow(run.grid_proba, origin="lower", cmap="RdBu_r", alpha=0.45, vmin=0, vmax=1,
-              aspect="auto", extent=(exp.grid_x.min(), exp.grid_x.max(),
-                                     exp.grid_y.min(), exp.grid_y.max()))
-    ax.contour(exp.grid_x, exp.grid_y, run.grid_proba, levels=[0.5], colors="k",
-               linewidths=1.5)
+    ax.imshow(exp.runs[0].grid_proba, origin="lower", cmap="RdBu_r", alpha=0.45, vmin=0,
+              vmax=1, aspect="auto", extent=(exp.grid_x.min(), exp.grid_x.max(),
+                                             exp.grid_y.min(), exp.grid_y.max()), gid="proba")
     X, y = exp.train_set
     ax.scatter(X[:, 0], X[:, 1], c=np.where(y == 1, "tab:red", "tab:blue"), edgecolors="k",
                s=28)
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    _few_ticks(ax, 5, 4)
-    ax.set_title(f"p_drop = {run.p_drop:.1f}: training error {run.train_error:.2f}, "
-                 f"validation error {run.val_error:.2f}\n(colour: P(class 1); line: the "
-                 "decision boundary; dots: the 50 training points)", fontsize=9)
+    _few_ticks(ax, 4, 4)
     fig.subplots_adjust(left=0.06, right=0.99, top=0.88, bottom=0.12, wspace=0.18)
+    update_rate_vs_error(fig, p_drop)
     return fig
+
+
+def update_rate_vs_error(fig: Figure, p_drop: float = 0.5) -> None:
+    """Redraw a figure of :func:`plot_rate_vs_error` for a new ``p_drop``.
+
+    The image and the marker change in place; the decision boundary (a contour) is drawn
+    again.
+    """
+    p_drop = _p_drop(p_drop)
+    exp = rate_experiment()
+    run = exp.nearest(p_drop)
+    left, right = fig.axes[:2]
+    marker = _by_gid(left)["rate"]
+    marker.set_xdata([run.p_drop, run.p_drop])
+    _relabel(left, marker, f"p_drop = {run.p_drop:.1f}")
+    art = _by_gid(right)
+    art["proba"].set_data(run.grid_proba)
+    if "boundary" in art:
+        art["boundary"].remove()
+    right.contour(exp.grid_x, exp.grid_y, run.grid_proba, levels=[0.5], colors="k",
+                  linewidths=1.5).set_gid("boundary")
+    right.set_title(f"p_drop = {run.p_drop:.1f}: training error {run.train_error:.2f}, "
+                    f"validation error {run.val_error:.2f}\n(colour: P(class 1); line: the "
+                    "decision boundary; dots: the 50 training points)", fontsize=9, y=1.0)
 
 
 def plot_learning_curves(rates: tuple[float, ...] = (0.0, 0.5)) -> Figure:
@@ -501,6 +602,18 @@ def _power_of_ten(value: float) -> str:
     return "10" + exponent
 
 
+def _baldi_args(n_samples: float, p_keep: float) -> tuple[int, float]:
+    n_samples = max(2, round(check_real("n_samples", n_samples)))
+    p_keep = check_real("p_keep", p_keep)
+    if not 0.0 < p_keep <= 1.0:
+        raise CourseLibError(f"p_keep must lie in (0, 1], got {p_keep}")
+    return n_samples, p_keep
+
+
+_BALDI_LOW, _BALDI_HIGH = 1e-5, 10.0
+"""The error axis of the convergence panel (fixed: no rescaling on a redraw)."""
+
+
 def plot_baldi_monte_carlo(n_samples: int = 1000, p_keep: float = 0.5) -> Figure:
     r"""The average of ``n_samples`` dropout gradients against Baldi's closed form.
 
@@ -509,54 +622,94 @@ def plot_baldi_monte_carlo(n_samples: int = 1000, p_keep: float = 0.5) -> Figure
     :math:`\partial E_N/\partial w_i`, the closed form (ensemble gradient plus the
     weight-decay term), the exact expectation over all 8 masks, and the Monte-Carlo mean
     with ±2 standard errors. Right: the error of the Monte-Carlo mean against the number
-    of samples, which falls like :math:`1/\sqrt{n}`.
+    of samples, which falls like :math:`1/\sqrt{n}`. :func:`update_baldi_monte_carlo`
+    fills in the frame drawn here.
     """
-    n_samples = max(2, round(check_real("n_samples", n_samples)))
-    p_keep = check_real("p_keep", p_keep)
-    if not 0.0 < p_keep <= 1.0:
-        raise CourseLibError(f"p_keep must lie in (0, 1], got {p_keep}")
+    _baldi_args(n_samples, p_keep)
+    w, I = np.array(BALDI_W), np.array(BALDI_I)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
+    ax = axes[0]
+    idx = np.arange(3)
+    zeros = np.zeros(3)
+    ax.bar(idx - 0.2, zeros, width=0.35, color="0.75", gid="ensemble",
+           label="∂E_N/∂wᵢ (full network)")
+    ax.bar(idx + 0.2, zeros, width=0.35, color="tab:blue", alpha=0.6, gid="closed",
+           label="∂E_N/∂wᵢ + wᵢpᵢ(1−pᵢ)Iᵢ² (Baldi)")
+    ax.plot(idx + 0.2, zeros, "kx", ms=10, mew=2, gid="exact",
+            label="exact E[∂E_D/∂wᵢ] (all 8 masks)")
+    ax.errorbar(idx + 0.2, zeros, yerr=zeros, fmt="o", color="tab:red", capsize=4,
+                label="Monte Carlo")
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set_xticks(idx, [f"w{i + 1} = {w[i]:g}, I{i + 1} = {I[i]:g}" for i in idx])
+    ax.set_ylabel("gradient")
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.legend(fontsize=8)
+
+    ax = axes[1]
+    # At p_keep = 1 every mask keeps everything, so the error is exactly 0: drawn on the
+    # bottom edge. Fixed limits, every other decade labelled and no minor ticks keep a
+    # redraw cheap.
+    ones = np.ones(len(N_GRID))
+    ax.loglog(N_GRID, ones, "o-", gid="error", label="max |Monte Carlo − closed form|")
+    ax.loglog(N_GRID, ones, "--", gid="stderr", label="max standard error reported (∝ 1/√n)")
+    ax.axvline(N_GRID[0], color="k", ls=":", lw=1.2, gid="n", label="n")
+    ax.set_ylim(_BALDI_LOW, _BALDI_HIGH)
+    for axis, ticks in ((ax.xaxis, 10.0 ** np.arange(1, 6)),
+                        (ax.yaxis, 10.0 ** np.arange(-5, 2, 2))):
+        axis.set_ticks(ticks, [_power_of_ten(t) for t in ticks])
+        axis.set_minor_locator(NullLocator())
+    ax.set_xlabel("number of dropout masks n")
+    ax.set_ylabel("error (largest over the 3 weights)")
+    ax.set_title("The Monte-Carlo average converges to the closed form", fontsize=10, y=1.0)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.subplots_adjust(left=0.07, right=0.99, top=0.92, bottom=0.12, wspace=0.2)
+    update_baldi_monte_carlo(fig, n_samples, p_keep)
+    return fig
+
+
+def update_baldi_monte_carlo(fig: Figure, n_samples: int = 1000, p_keep: float = 0.5) -> None:
+    """Redraw a figure of :func:`plot_baldi_monte_carlo` in place for new slider values."""
+    n_samples, p_keep = _baldi_args(n_samples, p_keep)
     w, I = np.array(BALDI_W), np.array(BALDI_I)
     ens = ensemble_gradient(w, I, BALDI_T, p_keep=p_keep)
     closed = baldi_closed_form(w, I, BALDI_T, p_keep=p_keep)
     exact = expected_dropout_gradient_exact(w, I, BALDI_T, p_keep=p_keep)
     mc = expected_dropout_gradient_mc(w, I, BALDI_T, p_keep=p_keep, n_samples=n_samples,
                                       rng=np.random.default_rng(0))
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.2))
-    ax = axes[0]
-    idx = np.arange(3)
-    ax.bar(idx - 0.2, ens, width=0.35, color="0.75", label="∂E_N/∂wᵢ (full network)")
-    ax.bar(idx + 0.2, closed, width=0.35, color="tab:blue", alpha=0.6,
-           label="∂E_N/∂wᵢ + wᵢpᵢ(1−pᵢ)Iᵢ² (Baldi)")
-    ax.plot(idx + 0.2, exact, "kx", ms=10, mew=2, label="exact E[∂E_D/∂wᵢ] (all 8 masks)")
-    ax.errorbar(idx + 0.2, mc.mean, yerr=2 * mc.stderr, fmt="o", color="tab:red", capsize=4,
-                label=f"mean of {n_samples} dropout gradients ± 2 s.e.")
-    ax.axhline(0, color="k", lw=0.6)
-    ax.set_xticks(idx, [f"w{i + 1} = {w[i]:g}, I{i + 1} = {I[i]:g}" for i in idx])
-    ax.set_ylabel("gradient")
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.set_title(f"Expected dropout gradient, p_keep = {p_keep:.2f}", fontsize=10)
-    ax.legend(fontsize=8)
+    left, right = fig.axes[:2]
+    for gid, heights in (("ensemble", ens), ("closed", closed)):
+        bars = [p for p in left.patches if p.get_gid() == gid]
+        for bar, height in zip(bars, heights, strict=True):
+            bar.set_height(height)
+    _by_gid(left)["exact"].set_ydata(exact)
+    # the error bars in place: the marker line, the two rows of caps and the bars
+    (errorbar,) = [c for c in left.containers if isinstance(c, ErrorbarContainer)]
+    points, caps, (bars,) = errorbar
+    low, high = mc.mean - 2 * mc.stderr, mc.mean + 2 * mc.stderr
+    points.set_ydata(mc.mean)
+    for cap, ends in zip(caps, (low, high), strict=True):
+        cap.set_ydata(ends)
+    x = points.get_xdata()
+    bars.set_segments([[(xi, lo), (xi, hi)] for xi, lo, hi in zip(x, low, high, strict=True)])
+    label = f"mean of {n_samples} dropout gradients ± 2 s.e."
+    for text in left.get_legend().get_texts():
+        if text.get_text() == errorbar.get_label():
+            text.set_text(label)
+    errorbar.set_label(label)
+    left.set_title(f"Expected dropout gradient, p_keep = {p_keep:.2f}", fontsize=10, y=1.0)
+    # the gradients set the y range, as in a fresh plot (the caps stand for the bars,
+    # which relim leaves out)
+    left.relim()
+    left.autoscale_view()
 
-    ax = axes[1]
     conv = baldi_convergence(p_keep)
-    # At p_keep = 1 every mask keeps everything, so the error is exactly 0: drawn on the
-    # bottom edge. Fixed limits and no minor ticks keep a redraw cheap.
-    low, high = 1e-5, 10.0
-    ax.loglog(conv.n, np.clip(conv.max_error, low, high), "o-",
-              label="max |Monte Carlo − closed form|")
-    ax.loglog(conv.n, np.clip(conv.max_stderr, low, high), "--",
-              label="max standard error reported (∝ 1/√n)")
-    ax.axvline(n_samples, color="k", ls=":", lw=1.2, label=f"n = {n_samples}")
-    ax.set_ylim(low, high)
-    for axis, ticks in ((ax.xaxis, 10.0 ** np.arange(1, 6)), (ax.yaxis, 10.0 ** np.arange(-5, 2))):
-        axis.set_ticks(ticks, [_power_of_ten(t) for t in ticks])
-        axis.set_minor_locator(NullLocator())
-    ax.set_xlabel("number of dropout masks n")
-    ax.set_ylabel("error (largest over the 3 weights)")
-    ax.set_title("The Monte-Carlo average converges to the closed form", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
-    fig.subplots_adjust(left=0.07, right=0.99, top=0.92, bottom=0.12, wspace=0.2)
-    return fig
+    art = _by_gid(right)
+    art["error"].set_ydata(np.clip(conv.max_error, _BALDI_LOW, _BALDI_HIGH))
+    art["stderr"].set_ydata(np.clip(conv.max_stderr, _BALDI_LOW, _BALDI_HIGH))
+    art["n"].set_xdata([n_samples, n_samples])
+    _relabel(right, art["n"], f"n = {n_samples}")
+    right.relim()
+    right.autoscale_view()
 
 
 def plot_penalty_strength() -> Figure:
@@ -658,6 +811,7 @@ THINNED_NETWORKS = register(Explorer(
     name="l04_dropout.thinned_networks",
     lesson=LESSON,
     plot=plot_thinned_networks,
+    update=update_thinned_networks,
     controls=(
         Control("p_drop", 0.5, 0.0, 0.9, 0.05, description="hidden p_drop"),
         Control("p_drop_input", 0.2, 0.0, 0.9, 0.05, description="input p_drop"),
@@ -670,6 +824,7 @@ SCHEMES = register(Explorer(
     name="l04_dropout.schemes",
     lesson=LESSON,
     plot=plot_schemes,
+    update=update_schemes,
     controls=(Control("p_drop", 0.5, 0.0, 0.9, 0.05, description="p_drop"),),
     source="seed 004, 3.6 item 9; seed 001, 'Test Phase'",
 ))
@@ -678,6 +833,7 @@ RATE_VS_ERROR = register(Explorer(
     name="l04_dropout.rate_vs_error",
     lesson=LESSON,
     plot=plot_rate_vs_error,
+    update=update_rate_vs_error,
     controls=(Control("p_drop", 0.5, 0.0, 0.9, 0.1, description="p_drop"),),
     source="seed 004, 3.6 items 3-4 (the dropout rate); course_lib.mlp, course_lib.training",
 ))
@@ -686,6 +842,7 @@ BALDI_MONTE_CARLO = register(Explorer(
     name="l04_dropout.baldi_monte_carlo",
     lesson=LESSON,
     plot=plot_baldi_monte_carlo,
+    update=update_baldi_monte_carlo,
     controls=(
         Control("n_samples", 1000, 1, 5, 0.25, description="masks n", log=True),
         Control("p_keep", 0.5, 0.05, 1.0, 0.05, description="p_keep"),

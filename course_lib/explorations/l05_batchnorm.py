@@ -16,7 +16,10 @@ Two explorers, both built on :mod:`course_lib.mlp` and :mod:`course_lib.training
   layer's pre-activation (the input of :math:`g`) and the relative size of each layer's
   weight gradient, with and without batch norm, against the initialisation scale.
 
-The plotting functions are pure: same arguments, same figure.
+The plotting functions are pure: same arguments, same figure. Each explorer redraws its
+figure in place when a slider moves (:func:`update_training`, :func:`update_signal`: no
+new axes); each plot function draws the frame and calls the same update, so an updated
+figure is what a fresh one would be.
 """
 
 from __future__ import annotations
@@ -134,7 +137,9 @@ def final_losses(activation: str, batchnorm: bool) -> np.ndarray:
 def _two_panels(sharey: bool = False):
     # Fixed margins rather than a layout engine: constrained layout measures every tick
     # label again on each draw and would double the time of a slider update. For the same
-    # reason the figures keep their text (ticks, legends) to what is read.
+    # reason the figures keep their text (ticks, legends) to what is read, and the titles
+    # are set with y=1.0: a title placed by hand skips matplotlib's search, on every draw,
+    # for tick labels above the axes (there are none, so it lands where it would anyway).
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=sharey)
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.13, top=0.92, wspace=0.2)
     return fig, axes
@@ -149,18 +154,22 @@ def _log_lr_axis(ax) -> None:
     ax.set_xlabel("learning rate η")
 
 
-def _log_y(ax, values: np.ndarray) -> None:
-    # At least two decades, so that a flat curve still has labelled ticks; decades only.
-    positive = values[np.isfinite(values) & (values > 0)]
-    lo, hi = (float(positive.min()), float(positive.max())) if positive.size else (1e-3, 1.0)
-    centre = math.sqrt(lo * hi)
-    span = max(hi / lo, 100.0) ** 0.5 * 1.5
+def _log_y(ax) -> None:
+    # Decades only, plain labels, no minor ticks.
     ax.set_yscale("log")
-    ax.set_ylim(centre / span, centre * span)
     ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=7))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}" if 1e-3 <= v <= 1e3
                                                else f"{v:.0e}"))
     ax.yaxis.set_minor_locator(NullLocator())
+
+
+def _log_ylim(ax, values: np.ndarray) -> None:
+    # At least two decades, so that a flat curve still has labelled ticks.
+    positive = values[np.isfinite(values) & (values > 0)]
+    lo, hi = (float(positive.min()), float(positive.max())) if positive.size else (1e-3, 1.0)
+    centre = math.sqrt(lo * hi)
+    span = max(hi / lo, 100.0) ** 0.5 * 1.5
+    ax.set_ylim(centre / span, centre * span)
 
 
 _STYLE = {False: dict(color="C0", linestyle="--", label="without batch norm"),
@@ -170,13 +179,45 @@ _STYLE = {False: dict(color="C0", linestyle="--", label="without batch norm"),
 def plot_training(lr: float = 0.1, activation: str = "sigmoid",
                   batchnorm: str = "on and off") -> Figure:
     """Loss curves at the grid learning rate nearest ``lr`` (left) and the final loss
-    against the learning rate (right), with and/or without batch norm."""
+    against the learning rate (right), with and/or without batch norm.
+
+    The axes are drawn here and the runs by :func:`update_training` (which alone redraws
+    them when a slider moves).
+    """
+    nearest_learning_rate(lr)
+    _check_activation(activation)
+    check_choice("batchnorm", batchnorm, SHOW)
+    fig, (left, right) = _two_panels(sharey=True)
+    chance = math.log(2.0)
+    left.set_ylim(0.0, 1.6 * chance)
+    left.set_yticks([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    left.set_ylabel("training loss (cross-entropy)")
+    left.set_xticks([1, 5, 10, EPOCHS])
+    left.set_xlabel("epoch")
+    _log_lr_axis(right)
+    right.set_title(f"after {EPOCHS} epochs (vertical line: η on the left)", y=1.0)
+    update_training(fig, lr, activation, batchnorm)
+    return fig
+
+
+def update_training(fig: Figure, lr: float = 0.1, activation: str = "sigmoid",
+                    batchnorm: str = "on and off") -> None:
+    """Draw the runs of a :func:`plot_training` figure for new slider values.
+
+    Which runs are shown changes with the sliders, so the previous lines, notes and
+    legends are removed and the new ones drawn; the axes stay. The runs are cached.
+    """
     lr = nearest_learning_rate(lr)
     activation = _check_activation(activation)
     check_choice("batchnorm", batchnorm, SHOW)
     shown = {"on and off": (False, True), "on": (True,), "off": (False,)}[batchnorm]
     grid = training_grid()
-    fig, (left, right) = _two_panels(sharey=True)
+    left, right = fig.axes[:2]
+    for ax in (left, right):
+        for artist in [*ax.lines, *ax.texts]:
+            artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
     chance = math.log(2.0)
     notes = []
     for bn in shown:
@@ -195,21 +236,16 @@ def plot_training(lr: float = 0.1, activation: str = "sigmoid",
     for ax in (left, right):
         ax.axhline(chance, color="grey", linewidth=0.8, linestyle=":",
                    label="chance level ln 2")
-    left.set_ylim(0.0, 1.6 * chance)
-    left.set_yticks([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    left.set_ylabel("training loss (cross-entropy)")
-    left.set_xticks([1, 5, 10, EPOCHS])
-    left.set_xlabel("epoch")
-    left.set_title(f"{activation}, SGD with η = {lr:.2g}")
+    left.set_title(f"{activation}, SGD with η = {lr:.2g}", y=1.0)  # y given: see _two_panels
     if notes:
         left.text(0.5, 0.5, "\n".join(notes), transform=left.transAxes, ha="center")
     left.legend(loc="lower left", fontsize=8)
     right.axvline(lr, color="black", linewidth=0.8, label=f"η = {lr:.2g} (left)")
-    _log_lr_axis(right)
-    right.set_title(f"after {EPOCHS} epochs (vertical line: η on the left)")
     if any(line.get_label().startswith("diverged") for line in right.get_lines()):
         right.legend(loc="lower left", fontsize=8)
-    return fig
+    for ax in (left, right):
+        ax.relim()  # the lines changed: the x range as a fresh plot would find it
+        ax.autoscale_view()
 
 
 def plot_lr_sweep() -> Figure:
@@ -275,32 +311,50 @@ def depth_signal(init_std: float, activation: str, batchnorm: bool) -> DepthSign
 
 
 def plot_signal(init_std: float = 0.1, activation: str = "sigmoid") -> Figure:
-    """Pre-activation spread and relative weight gradients per layer, BN off and on."""
+    """Pre-activation spread and relative weight gradients per layer, BN off and on.
+
+    :func:`update_signal` fills in the frame drawn here.
+    """
+    check_positive("init_std", init_std)
+    _check_activation(activation)
     fig, (left, right) = _two_panels()
-    signals = [depth_signal(init_std, activation, bn) for bn in (False, True)]
-    for bn, s in zip((False, True), signals, strict=True):
-        left.plot(np.arange(1, s.pre_activation_std.size + 1), s.pre_activation_std,
-                  marker="o", **_STYLE[bn])
-        right.plot(np.arange(1, s.relative_gradient.size + 1), s.relative_gradient,
-                   marker="o", **_STYLE[bn])
-    _log_y(left, np.concatenate([s.pre_activation_std for s in signals]))
+    for bn in (False, True):
+        left.plot(np.arange(1, SIGNAL_DEPTH + 1), np.ones(SIGNAL_DEPTH), marker="o",
+                  gid=f"spread-{bn}", **_STYLE[bn])
+        right.plot(np.arange(1, SIGNAL_DEPTH + 2), np.ones(SIGNAL_DEPTH + 1), marker="o",
+                   gid=f"gradient-{bn}", **_STYLE[bn])
+    _log_y(left)
     left.set_xlabel("hidden layer k")
     left.set_ylabel("std of the activation's input")
-    left.set_title(f"{activation}, W ~ N(0, {init_std:.3g}²): forward signal")
-    _log_y(right, np.concatenate([s.relative_gradient for s in signals]))
+    _log_y(right)
     right.set_xlabel("layer k (the last is the output layer)")
     right.set_ylabel("‖∂J/∂W_k‖ / ‖W_k‖")
-    right.set_title("backward signal: relative weight gradient")
+    right.set_title("backward signal: relative weight gradient", y=1.0)
     left.set_xticks(range(1, SIGNAL_DEPTH + 1, 2))
     right.set_xticks(range(1, SIGNAL_DEPTH + 2, 2))
     left.legend(fontsize=8)
+    update_signal(fig, init_std, activation)
     return fig
+
+
+def update_signal(fig: Figure, init_std: float = 0.1, activation: str = "sigmoid") -> None:
+    """Redraw a figure of :func:`plot_signal` in place for new slider values."""
+    signals = [depth_signal(init_std, activation, bn) for bn in (False, True)]
+    left, right = fig.axes[:2]
+    lines = {line.get_gid(): line for ax in (left, right) for line in ax.get_lines()}
+    for bn, s in zip((False, True), signals, strict=True):
+        lines[f"spread-{bn}"].set_ydata(s.pre_activation_std)
+        lines[f"gradient-{bn}"].set_ydata(s.relative_gradient)
+    _log_ylim(left, np.concatenate([s.pre_activation_std for s in signals]))
+    _log_ylim(right, np.concatenate([s.relative_gradient for s in signals]))
+    left.set_title(f"{activation}, W ~ N(0, {init_std:.3g}²): forward signal", y=1.0)
 
 
 training_explorer = register(Explorer(
     name="l05_batchnorm.training_curves",
     lesson="05_batch_norm",
     plot=plot_training,
+    update=update_training,
     controls=(
         Control("lr", 0.1, -2.0, 0.0, step=0.5, log=True, description="η"),
         Control("activation", "sigmoid", options=ACTIVATIONS, description="activation"),
@@ -313,6 +367,7 @@ signal_explorer = register(Explorer(
     name="l05_batchnorm.signal_through_depth",
     lesson="05_batch_norm",
     plot=plot_signal,
+    update=update_signal,
     controls=(
         Control("init_std", 0.1, -2.0, 0.5, step=0.1, log=True, description="init std"),
         Control("activation", "sigmoid", options=ACTIVATIONS, description="activation"),
