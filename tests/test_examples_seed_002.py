@@ -50,6 +50,14 @@ def test_saddle_point():
     assert (f(0, h) - 2 * f(0, 0) + f(0, -h)) / h**2 == pytest.approx(-2.0)
 
 
+def test_second_derivative_zero_is_inconclusive():
+    # By hand: x⁴ at ±0.1 is 1e-4 > 0 on both sides (minimum); −x⁴ is −1e-4 on both sides
+    # (maximum); x³ is −1e-3 then +1e-3 (neither). Only x³ behaves as the slide's rule says.
+    got = _value("002-second-derivative-zero")
+    assert got == {"x⁴": (1.0, 1.0), "−x⁴": (-1.0, -1.0), "x³": (-1.0, 1.0)}
+    assert get("002-second-derivative-zero").verdict == "erratum"
+
+
 def _f3(x1, x2, x3):
     return x1 * x1 + x1 * (1 - x2) + x2 * x2 - x2 * x3 + x3 * x3 + x3
 

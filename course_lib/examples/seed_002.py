@@ -49,6 +49,21 @@ def _saddle() -> dict:
             "sign of f_yy": float(np.sign(h[1, 1]))}
 
 
+# x⁴, −x⁴ and x³ all have f'(0) = f''(0) = 0: the one-variable functions the rule is about.
+_FLAT_CRITICAL_POINTS = {"x⁴": (0, 0, 0, 0, 1), "−x⁴": (0, 0, 0, 0, -1), "x³": (0, 0, 0, 1)}
+
+
+def _second_derivative_zero() -> dict:
+    """Signs of f(−h) − f(0) and f(h) − f(0) for each function (a saddle: opposite signs)."""
+    out = {}
+    for name, ascending in _FLAT_CRITICAL_POINTS.items():
+        poly = np.polynomial.Polynomial(ascending)
+        assert poly.deriv(1)(0.0) == 0.0 and poly.deriv(2)(0.0) == 0.0
+        h = 0.1
+        out[name] = (float(np.sign(poly(-h) - poly(0.0))), float(np.sign(poly(h) - poly(0.0))))
+    return out
+
+
 def _three_variable_minimiser() -> tuple[float, float, float]:
     f = objectives.three_variable_quadratic()
     # Solving ∇f = 0 for a quadratic is exactly one Newton step (from the origin here).
@@ -295,6 +310,26 @@ EXAMPLES: list[Example] = [
             "zero Hessian at the origin and is never negative, so (0, 0) would be a minimum; "
             "only x² − y² fits 'maximum wrt y and minimum wrt x'. Its gradient (2x, −2y) "
             "vanishes at (0, 0), where f_xx = 2 > 0 and f_yy = −2 < 0."
+        ),
+        lessons=LANDSCAPE,
+    ),
+    Example(
+        id="002-second-derivative-zero",
+        source=SOURCE,
+        locator="Derivatives of a function; Finding minimum of a function",
+        title="\"If f''(x_soln) is zero, x_soln is a saddle point\": x⁴, −x⁴ and x³ at 0",
+        inputs={"functions": ("x⁴", "−x⁴", "x³"), "point": 0.0,
+                "value": "signs of f(−h) − f(0) and f(h) − f(0); a saddle has opposite signs"},
+        slide_value={"x⁴": (-1.0, 1.0), "−x⁴": (-1.0, 1.0), "x³": (-1.0, 1.0)},
+        compute=_second_derivative_zero,
+        verdict="erratum",
+        explanation=(
+            "The rule is wrong: f''(x_soln) = 0 is inconclusive, not a saddle. All three "
+            "functions have f'(0) = f''(0) = 0, yet x⁴ has a minimum at 0 (f rises on both "
+            "sides), −x⁴ a maximum (falls on both sides), and only x³ is flat and neither "
+            "(an inflection point). Higher derivatives decide; in several variables a saddle "
+            "is a critical point whose Hessian has eigenvalues of both signs, and it usually "
+            "has no zero second derivative at all (x² − y²: f_xx = 2, f_yy = −2)."
         ),
         lessons=LANDSCAPE,
     ),
