@@ -92,7 +92,7 @@ class Explorer:
     def redraw(self, fig: Any, **values: Any) -> Any:
         """The figure for ``values``: ``fig`` updated in place, or a new figure from ``plot``.
 
-        The caller closes ``fig`` when a new figure comes back.
+        A new figure (an explorer without ``update``) is the caller's to close once shown.
         """
         if self.update is None:
             return self.plot(**values)
@@ -138,13 +138,10 @@ def explore(explorer: Explorer, **overrides: Any):
     for name, value in overrides.items():
         sliders[name].value = value
 
-    current = fig
-
     def redraw(_change=None) -> None:
-        nonlocal current
-        new = explorer.redraw(current, **{k: s.value for k, s in sliders.items()})
+        new = explorer.redraw(fig, **{k: s.value for k, s in sliders.items()})
         handle.update(new)
-        if new is not current:
+        if new is not fig:
             plt.close(new)
 
     for slider in sliders.values():

@@ -101,3 +101,26 @@ def test_each_in_place_update_looks_like_a_fresh_plot(name):
         assert (diff > 32).mean() < 1e-3, f"{name}: update differs from plot for {values}"
         plt.close(fig)
         plt.close(fresh)
+
+
+def test_explore_updates_the_shown_figure_when_the_explorer_can():
+    made, updated = [], []
+
+    def plot(k):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, k])
+        made.append(fig)
+        return fig
+
+    def update(fig, k):
+        updated.append((fig, k))
+        fig.axes[0].lines[0].set_ydata([0, k])
+
+    ex = register(Explorer("test.explore_inplace", "01_bias_variance", plot,
+                           (Control("k", 2, 0, 5),), update=update))
+    box = explore(ex)
+    box.children[0].value = 3
+    box.children[0].value = 5
+    assert len(made) == 1, "a slider change must not build a new figure"
+    assert updated == [(made[0], 3), (made[0], 5)]
+    plt.close("all")
