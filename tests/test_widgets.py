@@ -124,3 +124,35 @@ def test_explore_updates_the_shown_figure_when_the_explorer_can():
     assert len(made) == 1, "a slider change must not build a new figure"
     assert updated == [(made[0], 3), (made[0], 5)]
     plt.close("all")
+
+
+def _walk(explorer) -> list[dict]:
+    """Value sets visiting each control's low, middle and high value in turn."""
+    values, walk = explorer.defaults(), []
+    for control in explorer.controls:
+        for value in control.values(3):
+            values = {**values, control.name: value}
+            walk.append(values)
+    return walk
+
+
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_updates_in_a_row_draw_what_a_fresh_plot_draws(name):
+    # the test above compares one update from the defaults with a fresh plot; here many
+    # updates in a row must leave nothing behind (no stale artist, legend entry or data
+    # limit from an earlier value)
+    explorer = EXPLORERS[name]
+    fig = explorer.plot(**explorer.defaults())
+    walk = _walk(explorer)
+    for values in walk:
+        explorer.update(fig, **values)
+    fresh = explorer.plot(**walk[-1])
+    assert [len(ax.get_children()) for ax in fig.axes] == [
+        len(ax.get_children()) for ax in fresh.axes]
+    for ax, ax_fresh in zip(fig.axes, fresh.axes, strict=True):
+        assert ax.get_xlim() == pytest.approx(ax_fresh.get_xlim(), rel=1e-12)
+        assert ax.get_ylim() == pytest.approx(ax_fresh.get_ylim(), rel=1e-12)
+    diff = np.abs(_pixels(fig) - _pixels(fresh))
+    assert (diff > 32).mean() < 1e-3
+    plt.close(fig)
+    plt.close(fresh)
