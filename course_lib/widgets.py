@@ -100,6 +100,42 @@ class Explorer:
         return fig
 
 
+def artists_by_gid(where: Any) -> dict[str, Any]:
+    """The artists of a Figure (its texts and every axes) or of one Axes that carry a gid.
+
+    ``plot`` tags what an ``update`` will change (``set_gid``); ``update`` finds it here.
+    """
+    if isinstance(getattr(where, "axes", None), list):  # a Figure (an Axes' .axes is itself)
+        children = [*where.texts, *(a for ax in where.axes for a in ax.get_children())]
+    else:
+        children = where.get_children()
+    found: dict[str, Any] = {}
+    for artist in children:
+        if artist.get_gid() is not None:
+            found.setdefault(artist.get_gid(), artist)  # the first, if a gid repeats
+    return found
+
+
+def artist_with_gid(fig: Any, gid: str) -> Any:
+    """The artist of ``fig`` tagged ``gid``; a clear error if ``fig`` was not made for it."""
+    found = artists_by_gid(fig).get(gid)
+    if found is None:
+        raise CourseLibError(f"this figure has no artist {gid!r}: was it made by this module?")
+    return found
+
+
+def relabel_artist(ax: Any, artist: Any, label: str) -> None:
+    """Give ``artist`` a new label, in ``ax``'s legend too (its entry is found by label)."""
+    old = artist.get_label()
+    if old == label:
+        return
+    artist.set_label(label)
+    for text in ax.get_legend().get_texts():
+        if text.get_text() == old:
+            text.set_text(label)
+            return
+
+
 _REGISTRY: dict[str, Explorer] = {}
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from course_lib import CourseLibError
 from course_lib.explorations import l10_newton as l10
-from course_lib.widgets import all_explorers
+from course_lib.widgets import all_explorers, artist_with_gid
 
 
 @pytest.fixture(autouse=True)
@@ -108,17 +108,17 @@ def test_runs_stop_when_they_diverge_or_the_step_is_undefined():
     sing = l10.method_path("saddle", "regularized", (1.0, 0.5), alpha=2.0, n_steps=5)
     assert sing.stopped == "singular" and len(sing.points) == 1
     fig = l10.plot_paths("saddle", 1.0, 0.5, alpha=2.0)
-    assert "singular" in l10._by_gid(fig, "status").get_text()
+    assert "singular" in artist_with_gid(fig, "status").get_text()
 
 
 def test_paths_plot_draws_the_runs_and_the_loss():
     fig = l10.plot_paths("ellipsoid", -2.0, 1.0, alpha=1.0, lr=0.4, n_steps=10)
     for m in l10.METHODS:
         path = l10.method_path("ellipsoid", m, (-2.0, 1.0), alpha=1.0, lr=0.4, n_steps=10)
-        line = l10._by_gid(fig, f"path-{m}")
+        line = artist_with_gid(fig, f"path-{m}")
         np.testing.assert_allclose(np.column_stack(line.get_data()), path.points)
     # f − f* with f* = 0: the start has 0.1·4 + 2·1 = 2.4; Newton's next value is the floor
-    loss = l10._by_gid(fig, "loss-newton").get_ydata()
+    loss = artist_with_gid(fig, "loss-newton").get_ydata()
     assert loss[0] == pytest.approx(2.4)
     assert loss[1] == l10.LOSS_FLOOR
     assert fig.axes[1].get_yscale() == "log"

@@ -156,3 +156,23 @@ def test_updates_in_a_row_draw_what_a_fresh_plot_draws(name):
     assert (diff > 32).mean() < 1e-3
     plt.close(fig)
     plt.close(fresh)
+
+
+def test_update_helpers_find_tagged_artists_and_relabel_legend_entries():
+    from course_lib import CourseLibError
+    from course_lib.widgets import artist_with_gid, artists_by_gid, relabel_artist
+
+    fig, (left, right) = plt.subplots(1, 2)
+    (a,) = left.plot([0, 1], [0, 1], gid="a", label="old")
+    (b,) = right.plot([0, 1], [1, 0], gid="b")
+    note = fig.text(0.5, 0.5, "status", gid="note")
+    left.legend()
+    assert artists_by_gid(left) == {"a": a}
+    assert artists_by_gid(fig) == {"note": note, "a": a, "b": b}
+    assert artist_with_gid(fig, "b") is b
+    with pytest.raises(CourseLibError, match="no artist 'c'"):
+        artist_with_gid(fig, "c")
+    relabel_artist(left, a, "new")
+    assert a.get_label() == "new"
+    assert [t.get_text() for t in left.get_legend().get_texts()] == ["new"]
+    plt.close(fig)

@@ -51,7 +51,7 @@ from course_lib.bias_variance import (
 )
 from course_lib.data import TRUTH_NAMES, Dataset, Truth, truth_function
 from course_lib.linear_models import LambdaSearch, choose_lambda, holdout_split, mse
-from course_lib.widgets import Control, Explorer, register
+from course_lib.widgets import Control, Explorer, artists_by_gid, register
 
 DEGREES: tuple[int, ...] = tuple(range(13))
 """The capacities of the degree explorer: polynomial degrees 0 to 12."""
@@ -200,14 +200,9 @@ def _truth_label(truth: Truth) -> str:
     return f"truth f(x) = {_formula(truth)}"
 
 
-def _by_gid(ax) -> dict:
-    """The artists of ``ax`` that have a gid, by gid."""
-    return {a.get_gid(): a for a in ax.get_children() if a.get_gid() is not None}
-
-
 def _set_fits(ax, predictions: np.ndarray, mean_prediction: np.ndarray, truth: Truth) -> None:
     """Put new fits, mean and truth into the lines of :func:`_draw_fits` (same count)."""
-    lines = _by_gid(ax)
+    lines = artists_by_gid(ax)
     for k in range(N_CURVES):
         lines[f"fit{k}"].set_ydata(predictions[k])
     lines["mean"].set_ydata(mean_prediction)
@@ -249,7 +244,7 @@ def _draw_terms(ax, labels: np.ndarray) -> None:
 
 def _set_terms(ax, curve: BiasVarianceCurve, mark: float) -> None:
     """Put ``curve``'s terms into :func:`_draw_terms`' artists, move the mark, rescale."""
-    art = _by_gid(ax)
+    art = artists_by_gid(ax)
     labels = np.array(curve.labels, dtype=np.float64)
     for name, _marker, _label in _TERMS:
         value, se = getattr(curve, name), getattr(curve, f"{name}_se")

@@ -45,7 +45,7 @@ from course_lib._validation import (
     check_real,
     check_rng,
 )
-from course_lib.widgets import Control, Explorer, register
+from course_lib.widgets import Control, Explorer, artists_by_gid, register, relabel_artist
 
 
 def _log_axis(ax, ticks, axis: str = "x") -> None:
@@ -160,12 +160,6 @@ def coefficient_paths(penalty: str = "lasso") -> tuple[np.ndarray, np.ndarray]:
     return paths["ridge"].copy(), paths[penalty].copy()
 
 
-def _by_gid(fig) -> dict:
-    """The artists of ``fig``'s axes that have a gid, by gid (what an update changes)."""
-    return {a.get_gid(): a for ax in fig.axes for a in ax.get_children()
-            if a.get_gid() is not None}
-
-
 def _rescale(fig) -> None:
     """Recompute every axes' limits from its artists' data, as a fresh plot would.
 
@@ -175,18 +169,6 @@ def _rescale(fig) -> None:
         ax.relim()
     for ax in fig.axes:
         ax.autoscale_view()
-
-
-def _relabel(ax, artist, label: str) -> None:
-    """Give ``artist`` a new label, in ``ax``'s legend too (its entry is found by label)."""
-    old = artist.get_label()
-    if old == label:
-        return
-    artist.set_label(label)
-    for text in ax.get_legend().get_texts():
-        if text.get_text() == old:
-            text.set_text(label)
-            return
 
 
 _PATH_PANELS = (("ridge", "ridge (L2)"), ("l1", None))  # (gid prefix, title; None: penalty)
@@ -233,7 +215,7 @@ def update_paths(fig, lam: float = 10.0, penalty: str = "lasso") -> None:
     paths = dict(zip(("ridge", "l1"), coefficient_paths(penalty), strict=True))
     now = {"ridge": ridge_coefficients(lam),
            "l1": l1_coefficients(lam, PATH_PENALTIES[penalty])}
-    art = _by_gid(fig)
+    art = artists_by_gid(fig)
     for ax, (gid, title) in zip(fig.axes, _PATH_PANELS, strict=True):
         d = now[gid].size
         for j in range(d):
@@ -457,13 +439,13 @@ def update_shrinkage(fig, alpha: float = 2.0, H: np.ndarray = H3) -> None:
     alpha = check_nonnegative("alpha", alpha)
     shrink = penalties.shrinkage_factors(H, alpha)
     ax = fig.axes[0]
-    art = _by_gid(fig)
+    art = artists_by_gid(fig)
     lam = _SHRINK_LAMS
     art["current"].set_ydata(lam / (lam + alpha))
-    _relabel(ax, art["current"], f"α = {alpha:.3g} (current)")
+    relabel_artist(ax, art["current"], f"α = {alpha:.3g} (current)")
     art["factors"].set_data(shrink.eigenvalues, shrink.factors)
     factors = ", ".join(f"{f:.3f}" for f in shrink.factors)
-    _relabel(ax, art["factors"], f"eigenvalues of H: factors {factors}")
+    relabel_artist(ax, art["factors"], f"eigenvalues of H: factors {factors}")
     _rescale(fig)
 
 
@@ -521,12 +503,12 @@ def update_bias(fig, lam: float = 1.0, shift: float = 0.0) -> None:
     """Redraw a figure of :func:`plot_bias` in place for new slider values."""
     fits = bias_fits(lam, shift)
     ax = fig.axes[0]
-    art = _by_gid(fig)
+    art = artists_by_gid(fig)
     art["data"].set_ydata(BIAS_Y + shift)
     for key, label in (("free", "bias not penalized"), ("penalized", "bias penalized")):
         w0, w1 = fits[key]
         art[f"fit-{key}"].set_ydata(w0 + w1 * _BIAS_GRID)
-        _relabel(ax, art[f"fit-{key}"], f"{label}: w₀ = {w0:.3f}, w₁ = {w1:.3f}")
+        relabel_artist(ax, art[f"fit-{key}"], f"{label}: w₀ = {w0:.3f}, w₁ = {w1:.3f}")
     ax.set_title(f"ridge, λ = {lam:.3g}, every target shifted by {shift:+.2f}", fontsize=10,
                  y=1.0)
     _rescale(fig)

@@ -68,7 +68,7 @@ from course_lib._validation import (
 )
 from course_lib.early_stopping import RULES, stopping_step
 from course_lib.mlp import MLPConfig, init_params
-from course_lib.widgets import Control, Explorer, register
+from course_lib.widgets import Control, Explorer, artists_by_gid, register, relabel_artist
 
 LESSON = "03_early_stopping_and_ensembles"
 
@@ -279,23 +279,6 @@ def _patience_tradeoff(eval_every: int, rule: str) -> tuple[np.ndarray, ...]:
             np.array([s.stopped_at for s in points]))
 
 
-def _by_gid(ax) -> dict:
-    """The artists of ``ax`` that have a gid, by gid (what an update changes)."""
-    return {a.get_gid(): a for a in ax.get_children() if a.get_gid() is not None}
-
-
-def _relabel(ax, artist, label: str) -> None:
-    """Give ``artist`` a new label, in ``ax``'s legend too (its entry is found by label)."""
-    old = artist.get_label()
-    if old == label:
-        return
-    artist.set_label(label)
-    for text in ax.get_legend().get_texts():
-        if text.get_text() == old:
-            text.set_text(label)
-            return
-
-
 def plot_patience(patience: int = 5, eval_every: int = 10,
                   rule: str = "no_improvement") -> plt.Figure:
     r"""Where Algorithm 7.1 stops on the running example's validation curve.
@@ -352,15 +335,15 @@ def update_patience(fig: plt.Figure, patience: int = 5, eval_every: int = 10,
     _, bests, stops = _patience_tradeoff(eval_every, rule)
 
     ax = fig.axes[0]
-    art = _by_gid(ax)
+    art = artists_by_gid(ax)
     art["seen"].set_data(eval_steps[:n_seen], seen[:n_seen])
-    _relabel(ax, art["seen"], f"evaluations (every n = {eval_every})")
+    relabel_artist(ax, art["seen"], f"evaluations (every n = {eval_every})")
     art["stops"].set_data(stops, np.full(stops.size, 1.12))
     art["restores"].set_data(bests, run.val_error[bests - 1])
     art["stop"].set_xdata([stopped_at, stopped_at])
-    _relabel(ax, art["stop"], f"stop: i = {stopped_at}")
+    relabel_artist(ax, art["stop"], f"stop: i = {stopped_at}")
     art["star"].set_data([best_step], [v_best])
-    _relabel(ax, art["star"], f"restored: i* = {best_step} ({v_best:.3f})")
+    relabel_artist(ax, art["star"], f"restored: i* = {best_step} ({v_best:.3f})")
     # y given: a title placed by hand skips matplotlib's search for tick labels above the
     # axes on every draw (there are none, so it lands where it would anyway)
     ax.set_title(f"p = {patience}, n = {eval_every}; {RULE_LABELS[rule]}", fontsize=10, y=1.0)
@@ -431,12 +414,12 @@ def update_shrinkage(fig: plt.Figure, tau: float = 50, lr: float = 0.01) -> None
     h_pts = np.diag(pts)
 
     ax = fig.axes[0]
-    art = _by_gid(ax)
+    art = artists_by_gid(ax)
     art["es"].set_data(lams, es)
     art["l2"].set_data(lams, l2)
-    _relabel(ax, art["l2"], f"L2: λᵢ/(λᵢ + α), α = 1/(ετ) = {alpha:.3g}")
+    relabel_artist(ax, art["l2"], f"L2: λᵢ/(λᵢ + α), α = 1/(ετ) = {alpha:.3g}")
     art["wrong"].set_data(lams, wrong)
-    _relabel(ax, art["wrong"], f"L2 at the slide's α = ετ = {lr * tau:.3g}")
+    relabel_artist(ax, art["wrong"], f"L2 at the slide's α = ετ = {lr * tau:.3g}")
     art["es-points"].set_data(pts, penalties.early_stopping_factors(h_pts, lr, tau).factors)
     art["l2-points"].set_data(pts, penalties.shrinkage_factors(h_pts, alpha).factors)
     art["alpha"].set_xdata([alpha, alpha])

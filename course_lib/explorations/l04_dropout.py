@@ -58,7 +58,7 @@ from course_lib.dropout_theory import (
 )
 from course_lib.mlp import MLPConfig, evaluate, forward, init_params
 from course_lib.training import train
-from course_lib.widgets import Control, Explorer, register
+from course_lib.widgets import Control, Explorer, artists_by_gid, register, relabel_artist
 
 LESSON = "04_dropout"
 
@@ -110,23 +110,6 @@ def _layer_positions(sizes: tuple[int, ...]) -> list[np.ndarray]:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _by_gid(ax) -> dict:
-    """The artists of ``ax`` that have a gid, by gid (what an update changes)."""
-    return {a.get_gid(): a for a in ax.get_children() if a.get_gid() is not None}
-
-
-def _relabel(ax, artist, label: str) -> None:
-    """Give ``artist`` a new label, in ``ax``'s legend too (its entry is found by label)."""
-    old = artist.get_label()
-    if old == label:
-        return
-    artist.set_label(label)
-    for text in ax.get_legend().get_texts():
-        if text.get_text() == old:
-            text.set_text(label)
-            return
-
-
 _KEPT_RGBA, _DROPPED_FACE, _DROPPED_EDGE = ((0.12, 0.47, 0.71, 1.0), (1.0, 1.0, 1.0, 1.0),
                                             (0.6, 0.6, 0.6, 1.0))
 
@@ -161,7 +144,7 @@ def _set_network(ax, sizes: tuple[int, ...], masks: list[np.ndarray], title: str
         for i, j in itertools.product(range(sizes[k]), range(sizes[k + 1])):
             edge = (pos[k][i], pos[k + 1][j])
             (alive if masks[k][i] and masks[k + 1][j] else dead).append(edge)
-    art = _by_gid(ax)
+    art = artists_by_gid(ax)
     art["dead"].set_segments(dead)
     art["alive"].set_segments(alive)
     kept = np.concatenate(masks).astype(bool)[:, None]
@@ -290,7 +273,7 @@ def update_schemes(fig: Figure, p_drop: float = 0.5) -> None:
         dist = scheme_distribution(p_drop, scheme)
         values, index = np.unique(np.round(dist.values, 12), return_inverse=True)
         probs = np.bincount(index, weights=dist.probabilities)
-        art = _by_gid(ax)
+        art = artists_by_gid(ax)
         art["bars"].set_segments([[(v, 0.0), (v, q)] for v, q in zip(values, probs,
                                                                      strict=True)])
         art["mean"].set_xdata([dist.mean, dist.mean])
@@ -527,10 +510,10 @@ def update_rate_vs_error(fig: Figure, p_drop: float = 0.5) -> None:
     exp = rate_experiment()
     run = exp.nearest(p_drop)
     left, right = fig.axes[:2]
-    marker = _by_gid(left)["rate"]
+    marker = artists_by_gid(left)["rate"]
     marker.set_xdata([run.p_drop, run.p_drop])
-    _relabel(left, marker, f"p_drop = {run.p_drop:.1f}")
-    art = _by_gid(right)
+    relabel_artist(left, marker, f"p_drop = {run.p_drop:.1f}")
+    art = artists_by_gid(right)
     art["proba"].set_data(run.grid_proba)
     if "boundary" in art:
         art["boundary"].remove()
@@ -681,7 +664,7 @@ def update_baldi_monte_carlo(fig: Figure, n_samples: int = 1000, p_keep: float =
         bars = [p for p in left.patches if p.get_gid() == gid]
         for bar, height in zip(bars, heights, strict=True):
             bar.set_height(height)
-    _by_gid(left)["exact"].set_ydata(exact)
+    artists_by_gid(left)["exact"].set_ydata(exact)
     # the error bars in place: the marker line, the two rows of caps and the bars
     (errorbar,) = [c for c in left.containers if isinstance(c, ErrorbarContainer)]
     points, caps, (bars,) = errorbar
@@ -703,11 +686,11 @@ def update_baldi_monte_carlo(fig: Figure, n_samples: int = 1000, p_keep: float =
     left.autoscale_view()
 
     conv = baldi_convergence(p_keep)
-    art = _by_gid(right)
+    art = artists_by_gid(right)
     art["error"].set_ydata(np.clip(conv.max_error, _BALDI_LOW, _BALDI_HIGH))
     art["stderr"].set_ydata(np.clip(conv.max_stderr, _BALDI_LOW, _BALDI_HIGH))
     art["n"].set_xdata([n_samples, n_samples])
-    _relabel(right, art["n"], f"n = {n_samples}")
+    relabel_artist(right, art["n"], f"n = {n_samples}")
     right.relim()
     right.autoscale_view()
 

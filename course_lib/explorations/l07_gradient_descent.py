@@ -44,7 +44,7 @@ from course_lib._validation import (
     check_real,
     check_rng,
 )
-from course_lib.widgets import Control, Explorer, register
+from course_lib.widgets import Control, Explorer, artist_with_gid, register
 
 
 def _log_axis(ax, ticks, lo: float, hi: float, axis: str = "y") -> None:
@@ -55,14 +55,6 @@ def _log_axis(ax, ticks, lo: float, hi: float, axis: str = "y") -> None:
     target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
     target.set_minor_locator(NullLocator())
     (ax.set_ylim if axis == "y" else ax.set_xlim)(lo, hi)
-
-
-def _by_gid(fig, gid: str):
-    for ax in fig.axes:
-        for artist in ax.get_children():
-            if artist.get_gid() == gid:
-                return artist
-    raise CourseLibError(f"this figure has no artist {gid!r}: was it made by this module?")
 
 
 # --------------------------------------------------------------------------------------
@@ -486,14 +478,14 @@ def update_gd_1d(fig, eta: float = 0.3, x0: float = 10.0) -> None:
     reach = max(12.0, 1.08 * float(np.abs(x).max()))
     xs = np.linspace(-reach, reach, 300)
     ax_f, ax_l = fig.axes
-    _by_gid(fig, "curve").set_data(xs, xs**2)
-    _by_gid(fig, "path").set_data(x, loss)
-    _by_gid(fig, "start").set_data([x0], [x0**2])
+    artist_with_gid(fig, "curve").set_data(xs, xs**2)
+    artist_with_gid(fig, "path").set_data(x, loss)
+    artist_with_gid(fig, "start").set_data([x0], [x0**2])
     ax_f.set_xlim(-reach, reach)
     ax_f.set_ylim(-0.04 * reach**2, 1.1 * reach**2)
     factor = 1.0 - 2.0 * eta
     ax_f.set_title(f"η = {eta:.3g}: x ← (1 − 2η)x = {factor:+.3g}·x", fontsize=10)
-    _by_gid(fig, "loss").set_data(np.arange(GD1_STEPS + 1), np.maximum(loss, _LOSS_FLOOR))
+    artist_with_gid(fig, "loss").set_data(np.arange(GD1_STEPS + 1), np.maximum(loss, _LOSS_FLOOR))
     ax_l.set_title(f"x₁₀ = {x[-1]:.4g}: {_verdict(abs(factor))}", fontsize=10)
 
 
@@ -600,14 +592,15 @@ def update_gd_2d(fig, surface: str = "E(w1, w2), seed 002", eta: float = 0.3,
     gap = _until(gap, gap > _LOSS_TOP)
     ax_c, ax_l = fig.axes
     lines = surface_contours(surface)
-    _by_gid(fig, "contours").set_data(lines[:, 0], lines[:, 1])
-    _by_gid(fig, "path").set_data(shown[:, 0], shown[:, 1])
-    _by_gid(fig, "start").set_data([start[0]], [start[1]])
-    _by_gid(fig, "minimum").set_data([f.minimizer[0]], [f.minimizer[1]])
+    artist_with_gid(fig, "contours").set_data(lines[:, 0], lines[:, 1])
+    artist_with_gid(fig, "path").set_data(shown[:, 0], shown[:, 1])
+    artist_with_gid(fig, "start").set_data([start[0]], [start[1]])
+    artist_with_gid(fig, "minimum").set_data([f.minimizer[0]], [f.minimizer[1]])
     eig = _eigenvalues(surface)
     ax_c.set_title(f"{surface.split(',')[0]}: eigenvalues of H {eig[0]:.3g}, {eig[1]:.3g}",
                    fontsize=10)
-    _by_gid(fig, "loss").set_data(np.arange(gap.size), np.clip(gap, _LOSS_FLOOR2, _LOSS_TOP))
+    artist_with_gid(fig, "loss").set_data(np.arange(gap.size),
+                                          np.clip(gap, _LOSS_FLOOR2, _LOSS_TOP))
     factors = np.abs(1.0 - eta * eig)
     ax_l.set_title(f"η = {eta:.3g}: |1 − ηλᵢ| = {factors[0]:.3g}, {factors[1]:.3g} → "
                    f"{_verdict(float(factors.max()))}", fontsize=10)
@@ -737,8 +730,8 @@ def update_schedules(fig, kind: str = "polynomial", lr0: float = 0.1, lam: float
     lr0 = check_positive("lr0", lr0)
     ax_s, ax_r = fig.axes
     schedule = make_schedule(kind, lr0, lam, alpha, tau)
-    _by_gid(fig, "rates").set_ydata(_schedule_rates(schedule))
-    tau_line = _by_gid(fig, "tau")
+    artist_with_gid(fig, "rates").set_ydata(_schedule_rates(schedule))
+    tau_line = artist_with_gid(fig, "tau")
     tau_line.set_xdata([tau, tau])
     tau_line.set_visible(kind in ("piecewise constant", "linear decay"))
     ax_s.set_ylim(0.0, 1.08 * lr0)
@@ -746,10 +739,10 @@ def update_schedules(fig, kind: str = "polynomial", lr0: float = 0.1, lam: float
                    fontsize=10)
     selected = _schedule_rms(schedule)
     constant = _schedule_rms(schedules.Constant(lr0))
-    _by_gid(fig, "rms-selected").set_ydata(np.clip(selected, 0.01, 8.0))
-    _by_gid(fig, "rms-constant").set_ydata(np.clip(constant, 0.01, 8.0))
+    artist_with_gid(fig, "rms-selected").set_ydata(np.clip(selected, 0.01, 8.0))
+    artist_with_gid(fig, "rms-constant").set_ydata(np.clip(constant, 0.01, 8.0))
     floor = noise_floor(lr0)
-    _by_gid(fig, "floor").set_ydata([floor, floor])
+    artist_with_gid(fig, "floor").set_ydata([floor, floor])
     ax_r.set_title(f"after {SCHEDULE_STEPS} steps: {selected[-1]:.3f} (constant: "
                    f"{constant[-1]:.3f})", fontsize=10)
 

@@ -38,7 +38,7 @@ from course_lib._validation import (
     check_positive,
     check_unit_interval,
 )
-from course_lib.widgets import Control, Explorer, register
+from course_lib.widgets import Control, Explorer, artist_with_gid, register
 
 # --------------------------------------------------------------------------------------
 # Runs on the ellipsoid (seed 002 "MOMENTUM METHOD EXAMPLE")
@@ -638,24 +638,18 @@ def _fixed_layout(ax, ylabel_x: float = -0.1) -> None:
     ax.yaxis.set_label_coords(ylabel_x, 0.5)
 
 
-def _by_gid(fig, gid: str):
-    for ax in fig.axes:
-        for artist in ax.get_children():
-            if artist.get_gid() == gid:
-                return artist
-    raise CourseLibError(f"this figure has no artist {gid!r}: was it made by this module?")
-
-
 def update_ewa(fig, beta: float = 0.9, view: str = "all 150 days") -> None:
     """Redraw a figure made by :func:`plot_ewa` in place for new ``beta`` and ``view``."""
     beta = check_unit_interval("beta", beta)
     check_choice("view", view, EWA_VIEWS)
     prices = price_series()
-    _by_gid(fig, "ewa").set_ydata(averages.ewa(prices, beta))
-    _by_gid(fig, "ewa-corrected").set_ydata(averages.ewa(prices, beta, bias_correction=True))
-    _by_gid(fig, "weights").set_ydata(averages.ewa_weights(beta, N_DAYS)[::-1][:WEIGHT_DAYS])
+    artist_with_gid(fig, "ewa").set_ydata(averages.ewa(prices, beta))
+    corrected = averages.ewa(prices, beta, bias_correction=True)
+    artist_with_gid(fig, "ewa-corrected").set_ydata(corrected)
+    weights = averages.ewa_weights(beta, N_DAYS)[::-1][:WEIGHT_DAYS]
+    artist_with_gid(fig, "weights").set_ydata(weights)
     window = 1.0 / (1.0 - beta)
-    _by_gid(fig, "window").set_xdata([window, window])
+    artist_with_gid(fig, "window").set_xdata([window, window])
     _set_ewa_view(fig, beta, view)
 
 
@@ -751,13 +745,13 @@ def update_ellipsoid(fig, form: str = "sum", lr: float = 0.6, beta: float = 0.5,
                             ("path", p[:, 0], p[:, 1], label),
                             ("ref-loss", steps, _loss_for_drawing(ref), ref_label),
                             ("loss", steps, _loss_for_drawing(path), label)):
-        line = _by_gid(fig, gid)
+        line = artist_with_gid(fig, gid)
         line.set_data(x, y)
         line.set_label(text)
     for ax in fig.axes[:1]:
         legend = ax.get_legend()
         for handle_text, line_gid in zip(legend.get_texts(), ("ref-path", "path"), strict=True):
-            handle_text.set_text(_by_gid(fig, line_gid).get_label())
+            handle_text.set_text(artist_with_gid(fig, line_gid).get_label())
     _set_ellipsoid_texts(fig, n_steps, left, right)
 
 

@@ -46,7 +46,7 @@ from course_lib._validation import (
     check_real,
     check_rng,
 )
-from course_lib.widgets import Control, Explorer, register
+from course_lib.widgets import Control, Explorer, artist_with_gid, register
 
 LESSON = "10_second_order"
 
@@ -60,17 +60,6 @@ ESCAPE = 1e3
 
 LOSS_FLOOR = 1e-16
 """Where a log-scale loss panel bottoms out: ``f - f*`` below this counts as reached."""
-
-
-def _by_gid(fig, gid: str):
-    for artist in fig.texts:
-        if artist.get_gid() == gid:
-            return artist
-    for ax in fig.axes:
-        for artist in ax.get_children():
-            if artist.get_gid() == gid:
-                return artist
-    raise CourseLibError(f"this figure has no artist {gid!r}: was it made by this module?")
 
 
 def _log_axis(ax, ticks, axis: str = "y") -> None:
@@ -367,16 +356,16 @@ def _apply_paths(fig, surface_name, x0, y0, alpha, lr, n_steps) -> None:
     x0, y0 = check_real("x0", x0), check_real("y0", y0)
     ax, ax_loss = fig.axes
     contours = contour_lines(surface_name)
-    _by_gid(fig, "contours").set_data(contours[:, 0], contours[:, 1])
-    _by_gid(fig, "critical").set_data([s.critical[0]], [s.critical[1]])
-    _by_gid(fig, "start").set_data([x0], [y0])
+    artist_with_gid(fig, "contours").set_data(contours[:, 0], contours[:, 1])
+    artist_with_gid(fig, "critical").set_data([s.critical[0]], [s.critical[1]])
+    artist_with_gid(fig, "start").set_data([x0], [y0])
     status = []
     finals = []
     for m in METHODS:
         path = method_path(surface_name, m, (x0, y0), alpha, lr, n_steps)
-        _by_gid(fig, f"path-{m}").set_data(path.points[:, 0], path.points[:, 1])
+        artist_with_gid(fig, f"path-{m}").set_data(path.points[:, 0], path.points[:, 1])
         loss = _loss_curve(s, path.points)
-        _by_gid(fig, f"loss-{m}").set_data(np.arange(len(loss)), loss)
+        artist_with_gid(fig, f"loss-{m}").set_data(np.arange(len(loss)), loss)
         short = {"newton": "Newton", "regularized": "reg. Newton", "gd": "GD"}[m]
         if path.stopped == "singular":
             status.append(f"{short}: H + αI singular, stopped at step {len(loss) - 1}")
@@ -388,7 +377,7 @@ def _apply_paths(fig, surface_name, x0, y0, alpha, lr, n_steps) -> None:
             finals.append(f"{short} {loss[-1]:.3g}")
     what = "f − f*" if s.loss_scale == "log" else "f"
     line = f"after {n_steps} steps, {what}: " + ", ".join(finals) if finals else ""
-    _by_gid(fig, "status").set_text("; ".join([line, *status] if line else status))
+    artist_with_gid(fig, "status").set_text("; ".join([line, *status] if line else status))
     a, b, c, d = _window(s, x0, y0)
     ax.set_xlim(a, b)
     ax.set_ylim(c, d)
@@ -545,12 +534,13 @@ def _apply_model(fig, x0, alpha) -> None:
     f = double_well()
     fx0 = f.value(step.x0)
     d = MODEL_X - step.x0
-    _by_gid(fig, "model").set_data(MODEL_X, fx0 + step.slope * d + 0.5 * step.curvature * d * d)
-    _by_gid(fig, "x0").set_data([step.x0], [fx0])
+    model = fx0 + step.slope * d + 0.5 * step.curvature * d * d
+    artist_with_gid(fig, "model").set_data(MODEL_X, model)
+    artist_with_gid(fig, "x0").set_data([step.x0], [fx0])
     ax, ax_it = fig.axes
     if math.isnan(step.x1):
-        _by_gid(fig, "x1-model").set_data([], [])
-        _by_gid(fig, "x1-f").set_data([], [])
+        artist_with_gid(fig, "x1-model").set_data([], [])
+        artist_with_gid(fig, "x1-f").set_data([], [])
         title = (f"f''(x₀) + α = {step.curvature:.2f}: the model is a straight line, "
                  "the step is undefined")
     else:
@@ -559,18 +549,18 @@ def _apply_model(fig, x0, alpha) -> None:
         shape = "a bowl: x₁ is its minimum" if step.curvature > 0 else "a hill: x₁ is its TOP"
         if abs(step.x1) <= ESCAPE:
             f_x1 = f.value(step.x1)
-            _by_gid(fig, "x1-model").set_data([step.x1], [model_at_x1])
-            _by_gid(fig, "x1-f").set_data([step.x1], [f_x1])
+            artist_with_gid(fig, "x1-model").set_data([step.x1], [model_at_x1])
+            artist_with_gid(fig, "x1-f").set_data([step.x1], [f_x1])
             trend = "down" if f_x1 < fx0 else "UP"
             where = f"x₁ = {step.x1:.3g}; f goes {trend}: {fx0:.3g} → {f_x1:.3g}"
         else:
-            _by_gid(fig, "x1-model").set_data([], [])
-            _by_gid(fig, "x1-f").set_data([], [])
+            artist_with_gid(fig, "x1-model").set_data([], [])
+            artist_with_gid(fig, "x1-f").set_data([], [])
             where = f"x₁ = {step.x1:.3g}: far off the plot (a nearly flat model)"
         title = f"f''(x₀) + α = {step.curvature:.2f}, the model is {shape}\n{where}"
     ax.set_title(title, fontsize=9.5, y=1.0)
     xs = newton_iterates_1d(step.x0, alpha, MODEL_STEPS)
-    _by_gid(fig, "iterates").set_data(np.arange(len(xs)), xs)
+    artist_with_gid(fig, "iterates").set_data(np.arange(len(xs)), xs)
     where = ("≈ a minimum" if abs(abs(xs[-1]) - math.sqrt(2.0)) < 1e-4
              else "≈ the maximum" if abs(xs[-1]) < 1e-4 else "no critical point yet")
     ax_it.set_title(f"α = {alpha:.3g}: after {len(xs) - 1} steps x = {xs[-1]:.4g}\n({where})",
